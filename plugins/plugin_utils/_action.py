@@ -1,0 +1,101 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Base class of every action plugin in this collection. For internal collection use only.
+
+A module of this collection is an action plugin (its documentation lives in plugins/modules/).
+Subclasses declare ``ARGUMENT_SPEC`` (matching the module documentation) and implement
+``_ec_run``; the base owns the loop:
+
+1. validate the arguments with ``validate_argument_spec`` before anything else happens;
+2. resolve the backend (``entra_connect_backend`` host variable: ``windows`` or ``lab``) once;
+3. call ``_ec_run`` with the validated parameters and check mode;
+4. turn an :class:`EntraConnectError` into a failed result with a clear ``msg``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
+    EntraConnectError,
+)
+
+BACKEND_VAR = "entra_connect_backend"
+BACKENDS = ("windows", "lab")
+DEFAULT_BACKEND = "windows"
+
+
+def resolve_backend_name(value: Any, host: str) -> str:
+    """Return the backend name for ``host`` from the ``entra_connect_backend`` variable value."""
+    if value is None or value == "":
+        return DEFAULT_BACKEND
+    if not isinstance(value, str) or value not in BACKENDS:
+        raise EntraConnectError(
+            f"Invalid value given for '{BACKEND_VAR}' on host '{host}': {value!r}; "
+            f"use one of: {', '.join(BACKENDS)}"
+        )
+    return value
+
+
+class EntraConnectAction(ActionBase):
+    """Validate, resolve the backend once, run ``_ec_run``, report errors clearly."""
+
+    ARGUMENT_SPEC: dict[str, dict[str, Any]] = {}
+    MUTUALLY_EXCLUSIVE: list[list[str]] = []
+    REQUIRED_IF: list[Any] = []
+    REQUIRED_ONE_OF: list[list[str]] = []
+
+    _supports_check_mode = True
+    _supports_async = False
+    _supports_diff = False
+
+    #: Controller-side analysis modules never talk to a server and ignore the backend.
+    USES_SERVER = False
+
+    def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
+        result = super().run(tmp, task_vars)
+        del tmp
+        task_vars = task_vars or {}
+        try:
+            _, params = self.validate_argument_spec(
+                argument_spec=self.ARGUMENT_SPEC,
+                mutually_exclusive=self.MUTUALLY_EXCLUSIVE,
+                required_if=self.REQUIRED_IF,
+                required_one_of=self.REQUIRED_ONE_OF,
+            )
+            self.ec_backend = self._ec_resolve_backend(task_vars)
+            result.update(self._ec_run(params, task_vars, bool(self._task.check_mode)))
+        except EntraConnectError as err:
+            result.update(err.details)
+            result["failed"] = True
+            result["msg"] = err.message
+        except AnsibleActionFail as err:
+            # validate_argument_spec lists every invalid argument at once.
+            result["failed"] = True
+            result["msg"] = str(err.message if hasattr(err, "message") else err)
+        result.setdefault("changed", False)
+        return result
+
+    def _ec_resolve_backend(self, task_vars: dict[str, Any]) -> str | None:
+        if not self.USES_SERVER:
+            return None
+        host = task_vars.get("inventory_hostname", "?")
+        raw = task_vars.get(BACKEND_VAR)
+        value = self._templar.template(raw) if raw is not None else None
+        return resolve_backend_name(value, host)
+
+    def _ec_run(self, params: dict[str, Any], task_vars: dict[str, Any], check_mode: bool) -> dict[str, Any]:
+        """Do the module's work.
+
+        Args:
+            params: the validated module arguments, defaults filled in.
+            task_vars: the task variables.
+            check_mode: True when Ansible runs in check mode; nothing may change then.
+
+        Returns:
+            The module result keys (``changed`` defaults to False).
+        """
+        raise NotImplementedError

@@ -1,0 +1,68 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Writing report files atomically. For internal collection use only.
+
+Every file of a report is rendered in memory first; then each is written to a temporary file in
+the destination folder and renamed over its final name, so a reader never sees a partial file and
+a failed run leaves the previous report intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from typing import Any
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
+    InputError,
+)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def to_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else _cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if not isinstance(value, str):
+        return json.dumps(value, sort_keys=True) if isinstance(value, (list, dict, bool)) else str(value)
+    # Spreadsheet formula injection: a text cell must not start with a formula character.
+    if value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def write_files(dest: str, files: dict[str, str]) -> list[str]:
+    """Write ``name -> text`` into ``dest`` atomically; return the written paths."""
+    try:
+        os.makedirs(dest, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"{dest}: cannot create the report folder: {err.strerror}") from None
+    written = []
+    for name, text in files.items():
+        final = os.path.join(dest, name)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=dest)
+        try:
+            # utf-8-sig for CSV so spreadsheet programs detect the encoding.
+            encoding = "utf-8-sig" if name.endswith(".csv") else "utf-8"
+            with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+                handle.write(text)
+            os.replace(tmp, final)
+        except OSError as err:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise InputError(f"{final}: cannot write the report file: {err.strerror}") from None
+        written.append(final)
+    return written

@@ -1,0 +1,443 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Parse a configuration export or settings JSON into the normalised model.
+
+For internal collection use only. Element names follow the ``Get-ADSyncServerConfiguration``
+layout described in the domain reference (§4.2) and the Contoso sample; nothing else is assumed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from lxml import etree
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
+    InputError,
+)
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig.model import (
+    ASPECTS_EXPORT,
+    ASPECTS_SETTINGS_JSON,
+    ENTRA_CONNECTOR_ID,
+    Configuration,
+    Connector,
+    Partition,
+    SyncRule,
+)
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig.sources import (
+    ExportFiles,
+    load_json,
+    open_folder,
+    open_zip,
+    parse_xml,
+)
+
+# Connector children that are compared by their own category, or are volatile / per-server.
+_CONNECTOR_HANDLED = {
+    "id",
+    "name",
+    "creation-time",
+    "last-modification-time",
+    "version",
+    "internal-version",
+    "schema",
+    "attribute-inclusion",
+    "ma-partition-data",
+    "ma-run-data",
+}
+# Leaf names that never produce a difference wherever they appear in connector XML.
+_VOLATILE_LEAVES = {
+    "creation-time",
+    "last-modification-time",
+    "modified-timestamp",
+    "cookie",
+    "water-mark",
+    "last-dc",
+    "assembly-version",  # the connector DLL version: version drift, shown by the product version
+}
+_PER_SERVER_VALUES = (
+    # Wizard-created accounts carry a per-server random suffix (reference §4.3).
+    (re.compile(r"^MSOL_[0-9A-Fa-f]{6,}$"), "MSOL_<per-server>"),
+    (re.compile(r"^Sync_[^@]+_[0-9A-Fa-f]{6,}@(?P<tenant>.+)$"), r"Sync_<per-server>@\g<tenant>"),
+)
+# MV.xml parameters that are volatile. The NextStartTime parameter is still reported (as info).
+_GUID = re.compile(r"^\{?[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}\}?$")
+
+
+def normalise_guid(value: str) -> str:
+    value = (value or "").strip().upper()
+    if value and not value.startswith("{"):
+        value = "{" + value + "}"
+    return value
+
+
+def normalise_value(value: str) -> str:
+    value = " ".join((value or "").split())
+    for pattern, replacement in _PER_SERVER_VALUES:
+        if pattern.match(value):
+            return pattern.sub(replacement, value)
+    return value
+
+
+def _local(tag: Any) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _text(element: etree._Element | None, path: str, default: str = "") -> str:
+    if element is None:
+        return default
+    found = element.find(path)
+    return default if found is None or found.text is None else found.text.strip()
+
+
+def _texts(element: etree._Element, path: str) -> tuple[str, ...]:
+    return tuple(sorted({(e.text or "").strip() for e in element.iterfind(path)} - {""}))
+
+
+def _flatten(element: etree._Element, prefix: str, out: dict[str, str]) -> None:
+    """Flatten XML into ``path -> value`` pairs, keyed by name attributes, not positions."""
+    seen: dict[str, int] = {}
+    for child in element:
+        tag = _local(child.tag)
+        if not tag or tag in _VOLATILE_LEAVES:
+            continue
+        name = child.get("name")
+        segment = f"{tag}[{name}]" if name is not None else tag
+        seen[segment] = seen.get(segment, 0) + 1
+        if seen[segment] > 1:
+            segment = f"{segment}#{seen[segment]}"
+        path = f"{prefix}/{segment}" if prefix else segment
+        if name is not None and name in _VOLATILE_LEAVES:
+            continue
+        for attr, value in sorted(child.attrib.items()):
+            if attr not in ("name", "type", "use", "dataType"):
+                out[f"{path}/@{attr}"] = normalise_value(value)
+        if len(child):
+            _flatten(child, path, out)
+        else:
+            out[path] = normalise_value(child.text or "")
+
+
+def _require_root(root: etree._Element, tag: str, label: str) -> None:
+    if _local(root.tag) != tag:
+        raise InputError(f"{label}: expected a <{tag}> document, found <{_local(root.tag)}>")
+
+
+def parse_connector(root: etree._Element, label: str) -> tuple[str, Connector]:
+    """Return (connector GUID, connector) from one ``Connector_{GUID}.xml``."""
+    _require_root(root, "ma-data", label)
+    name = _text(root, "name")
+    if not name:
+        raise InputError(f"{label}: the connector has no <name>")
+    partitions: dict[str, Partition] = {}
+    partition_names: dict[str, str] = {}
+    for part in root.iterfind("ma-partition-data/partition"):
+        pname = _text(part, "name")
+        partition_names[normalise_guid(_text(part, "id"))] = pname
+        partitions[pname] = Partition(
+            name=pname,
+            selected=_text(part, "selected") == "1",
+            object_types=_texts(part, "filter/object-classes/object-class"),
+            inclusions=_texts(part, "filter/containers/inclusions/inclusion"),
+            exclusions=_texts(part, "filter/containers/exclusions/exclusion"),
+        )
+    run_profiles: dict[str, tuple[str, ...]] = {}
+    for run in root.iterfind("ma-run-data/run-configuration"):
+        steps = []
+        for step in run.iterfind("configuration/step"):
+            step_type = step.find("step-type")
+            kind = step_type.get("type", "") if step_type is not None else ""
+            subtype = " ".join(_text(c, ".") for c in step_type) if step_type is not None else ""
+            partition = partition_names.get(normalise_guid(_text(step, "partition")), "")
+            steps.append(f"{kind}({subtype}) on {partition or '?'}")
+        run_profiles[_text(run, "name")] = tuple(steps)
+    schema_attributes = tuple(
+        sorted(
+            {e.get("id", "") for e in root.iterfind("schema/{*}dsml/{*}directory-schema/{*}attribute-type")}
+            - {""}
+        )
+    )
+    other: dict[str, str] = {}
+    for child in root:
+        tag = _local(child.tag)
+        if not tag or tag in _CONNECTOR_HANDLED:
+            continue
+        if len(child):
+            _flatten(child, tag, other)
+        else:
+            other[tag] = normalise_value(child.text or "")
+    connector = Connector(
+        name=name,
+        category=_text(root, "category"),
+        subtype=_text(root, "subtype"),
+        partitions=partitions,
+        attributes=_texts(root, "attribute-inclusion/attribute"),
+        run_profiles=run_profiles,
+        schema_attributes=schema_attributes,
+        other=other,
+    )
+    return normalise_guid(_text(root, "id")), connector
+
+
+def _groups(parent: etree._Element | None, group_path: str, fields: tuple[str, ...]) -> tuple:
+    if parent is None:
+        return ()
+    groups = []
+    for group in parent.iterfind("conditions"):
+        conditions = tuple(
+            sorted(tuple(normalise_value(_text(c, f)) for f in fields) for c in group.iterfind(group_path))
+        )
+        groups.append(conditions)
+    return tuple(sorted(groups))
+
+
+def _bool(value: str) -> bool | None:
+    lowered = value.strip().lower()
+    return True if lowered == "true" else False if lowered == "false" else None
+
+
+def _int(value: str, label: str, field_name: str) -> int | None:
+    if value.strip() == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InputError(f"{label}: <{field_name}> is '{value}', expected a whole number") from None
+
+
+def parse_rule(root: etree._Element, label: str, connector_names: dict[str, str]) -> SyncRule:
+    _require_root(root, "synchronizationRule", label)
+    connector_id = normalise_guid(_text(root, "connector"))
+    connector = connector_names.get(connector_id)
+    if connector is None:
+        raise InputError(
+            f"{label}: the rule '{_text(root, 'name')}' refers to connector {connector_id}, "
+            "which is not in Connectors/ of the same export"
+        )
+    flows = []
+    for mapping in root.iterfind("attribute-mappings/mapping"):
+        flows.append(
+            (
+                _text(mapping, "dest"),
+                tuple(e.text.strip() for e in mapping.iterfind("src/attr") if e.text),
+                normalise_value(_text(mapping, "expression")),
+                _text(mapping, "valueMergeType"),
+                (mapping.get("execute-once") or "").lower() == "true",
+            )
+        )
+    return SyncRule(
+        name=_text(root, "name"),
+        direction=_text(root, "direction"),
+        connector=connector,
+        immutable_tag=_text(root, "immutable-tag"),
+        precedence=_int(_text(root, "precedence"), label, "precedence"),
+        disabled=_bool(_text(root, "disabled")),
+        source_object_type=_text(root, "sourceObjectType"),
+        target_object_type=_text(root, "targetObjectType"),
+        link_type=_text(root, "linkType"),
+        description=normalise_value(_text(root, "description")),
+        scope=_groups(
+            root.find("synchronizationCriteria"), "scope", ("csAttribute", "csOperator", "csValue")
+        ),
+        join=_groups(
+            root.find("relationshipCriteria"),
+            "condition",
+            ("csAttribute", "ilmAttribute", "caseSensitive"),
+        ),
+        flows=tuple(sorted(flows)),
+        soft_delete_expiry=_text(root, "softDeleteExpiryInterval"),
+        enable_password_sync=_bool(_text(root, "EnablePasswordSync")),
+    )
+
+
+def parse_metaverse(root: etree._Element, label: str, config: Configuration) -> None:
+    _require_root(root, "saved-mv-configuration", label)
+    config.server = root.get("server", "")
+    mv = root.find("mv-data")
+    if mv is None:
+        raise InputError(f"{label}: <saved-mv-configuration> has no <mv-data>")
+    for param in mv.iterfind("parameter-values/parameter"):
+        config.global_settings[param.get("name", "")] = normalise_value(param.text or "")
+    for tag in ("password-change-history-size", "password-sync"):
+        element = mv.find(tag)
+        if element is not None:
+            flat: dict[str, str] = {}
+            if len(element):
+                _flatten(element, tag, flat)
+            else:
+                flat[tag] = normalise_value(element.text or "")
+            config.global_settings.update({f"mv-data/{k}": v for k, v in flat.items()})
+    config.version = config.global_settings.get("Microsoft.Synchronize.ServerConfigurationVersion", "")
+    directory = mv.find("schema/{*}dsml/{*}directory-schema")
+    if directory is None:
+        return
+    for cls in directory.iterfind("{*}class"):
+        for attr in cls.iterfind("{*}attribute"):
+            ref = attr.get("ref", "").lstrip("#")
+            config.metaverse_schema[f"class {cls.get('id')} / {ref}"] = (
+                f"required={attr.get('required', 'false')}"
+            )
+    for attr_type in directory.iterfind("{*}attribute-type"):
+        syntax = _text(attr_type, "{*}syntax")
+        single = attr_type.get("single-value", "false")
+        indexed = attr_type.get("{http://www.microsoft.com/MMS/DSML}indexed", "false")
+        config.metaverse_schema[f"attribute {attr_type.get('id')}"] = (
+            f"syntax={syntax} single-value={single} indexed={indexed}"
+        )
+
+
+def parse_export(files: ExportFiles) -> Configuration:
+    config = Configuration(source=files.source, kind="server_configuration", aspects=ASPECTS_EXPORT)
+    connector_names: dict[str, str] = {}
+    for name in files.names("Connectors"):
+        label = files.label(name)
+        guid, connector = parse_connector(parse_xml(files.read(name), label), label)
+        key = connector.name.casefold()
+        if key in config.connectors:
+            raise InputError(f"{label}: a second connector named '{connector.name}' (names must be unique)")
+        config.connectors[key] = connector
+        connector_names[guid] = connector.name
+    if not config.connectors:
+        raise InputError(f"{files.source}: Connectors/ holds no Connector_*.xml file")
+    mv_files = [n for n in files.names("GlobalSettings") if n.lower().endswith("/mv.xml")]
+    if not mv_files:
+        raise InputError(f"{files.source}: GlobalSettings/MV.xml is missing")
+    parse_metaverse(
+        parse_xml(files.read(mv_files[0]), files.label(mv_files[0])), files.label(mv_files[0]), config
+    )
+    for name in files.names("SynchronizationRules"):
+        label = files.label(name)
+        config.rules.append(parse_rule(parse_xml(files.read(name), label), label, connector_names))
+    return config
+
+
+# --- settings JSON (Applied-/Exported-SynchronizationPolicy-*.json) -----------------------------
+
+
+def _json_rules(rules: Any, connector: str, label: str, where: str) -> list[SyncRule]:
+    if rules is None:
+        return []
+    if not isinstance(rules, list):
+        raise InputError(f"{label}: '{where}' must be a list of rules")
+    parsed = []
+    for index, rule in enumerate(rules):
+        if not isinstance(rule, dict) or "name" not in rule:
+            raise InputError(f"{label}: '{where}[{index}]' is not a rule object with a 'name'")
+        scope = tuple(
+            sorted(
+                (
+                    str(f.get("attribute", "")),
+                    str(f.get("condition", "")),
+                    normalise_value(str(f.get("value", ""))),
+                )
+                for f in rule.get("scopeFilters") or []
+                if isinstance(f, dict)
+            )
+        )
+        flows = tuple(
+            sorted(
+                (
+                    str(m.get("destination", "")),
+                    (str(m.get("source", "")),) if m.get("source") else (),
+                    "",
+                    "",
+                    False,
+                )
+                for m in rule.get("attributeMappings") or []
+                if isinstance(m, dict)
+            )
+        )
+        precedence = rule.get("precedence")
+        parsed.append(
+            SyncRule(
+                name=str(rule["name"]),
+                direction=str(rule.get("direction", "")),
+                connector=connector,
+                immutable_tag=str(rule.get("immutableTag") or ""),
+                precedence=int(precedence)
+                if isinstance(precedence, (int, str)) and str(precedence).isdigit()
+                else None,
+                disabled=None,
+                source_object_type=str(rule.get("source", "")),
+                target_object_type=str(rule.get("target", "")),
+                link_type=str(rule.get("linkType", "")),
+                description=normalise_value(str(rule.get("description") or "")),
+                scope=(scope,) if scope else (),
+                flows=flows,
+            )
+        )
+    return parsed
+
+
+def parse_settings_json(path: str) -> Configuration:
+    data = load_json(path)
+    if not isinstance(data, dict) or not (
+        "onpremisesDirectoryPolicy" in data or "azureDirectoryPolicy" in data
+    ):
+        raise InputError(
+            f"{path}: not an Entra Connect settings export: expected the keys "
+            "'onpremisesDirectoryPolicy' and 'azureDirectoryPolicy' "
+            "(Applied-/Exported-SynchronizationPolicy-*.json)"
+        )
+    config = Configuration(source=path, kind="settings_json", aspects=ASPECTS_SETTINGS_JSON)
+    metadata = data.get("policyMetadata") or {}
+    deployment = data.get("deploymentMetadata") or {}
+    config.version = str(metadata.get("azureADConnectVersion", "") if isinstance(metadata, dict) else "")
+    config.server = str(deployment.get("hostName", "") if isinstance(deployment, dict) else "")
+    forests = data.get("onpremisesDirectoryPolicy") or []
+    if not isinstance(forests, list):
+        raise InputError(f"{path}: 'onpremisesDirectoryPolicy' must be a list (one entry per forest)")
+    for index, forest in enumerate(forests):
+        if not isinstance(forest, dict):
+            raise InputError(f"{path}: 'onpremisesDirectoryPolicy[{index}]' is not an object")
+        name = str(forest.get("fullyQualifiedDomainName") or forest.get("friendlyName") or "")
+        if not name:
+            raise InputError(f"{path}: 'onpremisesDirectoryPolicy[{index}]' has no forest name")
+        partitions = {}
+        for pf in forest.get("partitionFilters") or []:
+            dn = str(pf.get("distinguishedName", ""))
+            partitions[dn] = Partition(
+                name=dn,
+                selected=True,
+                inclusions=tuple(sorted(str(c) for c in pf.get("containerInclusions") or [] if c)),
+                exclusions=tuple(sorted(str(c) for c in pf.get("containerExclusions") or [] if c)),
+            )
+        config.connectors[name.casefold()] = Connector(name=name, category="AD", partitions=partitions)
+        where = f"onpremisesDirectoryPolicy[{index}]"
+        for group in ("customSynchronizationRules", "standardSynchronizationRules"):
+            config.rules += _json_rules(forest.get(group), name, path, f"{where}.{group}")
+    azure = data.get("azureDirectoryPolicy") or {}
+    if azure:
+        if not isinstance(azure, dict):
+            raise InputError(f"{path}: 'azureDirectoryPolicy' must be an object")
+        # The JSON does not name the Entra connector; it is matched as the Entra connector.
+        entra = Connector(
+            name=ENTRA_CONNECTOR_ID,
+            category="Extensible2",
+            subtype="Windows Azure Active Directory (Microsoft)",
+        )
+        config.connectors[ENTRA_CONNECTOR_ID.casefold()] = entra
+        for group in ("customSynchronizationRules", "standardSynchronizationRules"):
+            config.rules += _json_rules(azure.get(group), entra.name, path, f"azureDirectoryPolicy.{group}")
+    return config
+
+
+def load_configuration(path: str) -> Configuration:
+    """Load a configuration from an export folder, a zip of one, or a settings JSON file."""
+    if not path:
+        raise InputError("no configuration path given")
+    if not os.path.exists(path):
+        raise InputError(f"{path}: no such file or folder")
+    if os.path.isdir(path):
+        return parse_export(open_folder(path))
+    lowered = path.lower()
+    if lowered.endswith(".zip"):
+        return parse_export(open_zip(path))
+    if lowered.endswith(".json"):
+        return parse_settings_json(path)
+    raise InputError(
+        f"{path}: unknown kind of configuration; give a Get-ADSyncServerConfiguration folder, "
+        "a .zip of it, or an Applied-/Exported-SynchronizationPolicy-*.json file"
+    )

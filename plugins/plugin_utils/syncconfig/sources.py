@@ -1,0 +1,188 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reading the files of a configuration export safely. For internal collection use only.
+
+A configuration arrives as a ``Get-ADSyncServerConfiguration`` folder, the same folder zipped, or
+a settings JSON file. Zips are read in memory (never extracted), entry names are checked for path
+traversal, and XML is parsed with entity resolution, DTD loading and network access off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
+    InputError,
+)
+
+EXPORT_FOLDERS = ("Connectors", "GlobalSettings", "SynchronizationRules")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_ZIP_BYTES = 512 * 1024 * 1024
+
+
+def safe_xml_parser() -> etree.XMLParser:
+    """An lxml parser that never resolves entities, loads a DTD or touches the network.
+
+    libxml2's size and depth limits stay on (``huge_tree=False``).
+    """
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def parse_xml(data: bytes, name: str) -> etree._Element:
+    """Parse one XML document; errors name the file and the line."""
+    try:
+        root = etree.fromstring(data, safe_xml_parser())
+    except etree.XMLSyntaxError as err:
+        line = f" line {err.lineno}" if getattr(err, "lineno", None) else ""
+        raise InputError(f"{name}:{line} is not well-formed XML: {err.msg}") from None
+    if root is None:
+        raise InputError(f"{name}: the file holds no XML element")
+    if root.getroottree().docinfo.doctype:
+        raise InputError(
+            f"{name}: the file declares a DTD, which configuration exports never do; "
+            "refusing to read it (entities are never resolved)"
+        )
+    return root
+
+
+@dataclass
+class ExportFiles:
+    """The files of one export folder: relative POSIX path -> loader of its bytes."""
+
+    source: str
+    files: dict[str, Callable[[], bytes]]
+
+    def names(self, folder: str) -> list[str]:
+        prefix = folder + "/"
+        return sorted(n for n in self.files if n.startswith(prefix) and n.lower().endswith(".xml"))
+
+    def read(self, name: str) -> bytes:
+        return self.files[name]()
+
+    def label(self, name: str) -> str:
+        return f"{self.source}/{name}" if not self.source.endswith(".zip") else f"{self.source}!{name}"
+
+
+def _find_export_root(names: list[str], source: str) -> str:
+    """The prefix below which Connectors/, GlobalSettings/, SynchronizationRules/ sit."""
+    roots = set()
+    for name in names:
+        parts = name.split("/")
+        for i, part in enumerate(parts[:-1]):
+            if part in EXPORT_FOLDERS:
+                roots.add("/".join(parts[:i]))
+                break
+    candidates = [
+        r
+        for r in roots
+        if all(any(n.startswith(posixpath.join(r, f) + "/") for n in names) for f in EXPORT_FOLDERS)
+    ]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise InputError(
+            f"{source}: not a Get-ADSyncServerConfiguration export: expected the folders "
+            f"{', '.join(EXPORT_FOLDERS)} (found {', '.join(sorted(roots)) or 'none of them'}); "
+            "point to the folder the cmdlet wrote, or to a zip of it"
+        )
+    raise InputError(
+        f"{source}: holds {len(candidates)} configuration exports "
+        f"({', '.join(sorted(c or '.' for c in candidates))}); give one of them"
+    )
+
+
+def _strip_root(root: str, name: str) -> str:
+    return name[len(root) + 1 :] if root else name
+
+
+def open_folder(path: str) -> ExportFiles:
+    names = []
+    for dirpath, _dirs, filenames in os.walk(path):
+        for filename in filenames:
+            rel = os.path.relpath(os.path.join(dirpath, filename), path)
+            names.append(rel.replace(os.sep, "/"))
+    root = _find_export_root(names, path)
+
+    def loader(full: str) -> Callable[[], bytes]:
+        def load() -> bytes:
+            if os.path.getsize(full) > MAX_FILE_BYTES:
+                raise InputError(f"{full}: larger than {MAX_FILE_BYTES} bytes; not a configuration file")
+            with open(full, "rb") as handle:
+                return handle.read()
+
+        return load
+
+    files = {
+        _strip_root(root, n): loader(os.path.join(path, *n.split("/")))
+        for n in names
+        if not root or n.startswith(root + "/")
+    }
+    return ExportFiles(os.path.join(path, *root.split("/")) if root else path, files)
+
+
+def _check_zip_entry(info: zipfile.ZipInfo, path: str) -> None:
+    name = info.filename
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
+        raise InputError(f"{path}: unsafe entry '{name}' (absolute path or '..'); refusing to read this zip")
+    if info.file_size > MAX_FILE_BYTES:
+        raise InputError(f"{path}: entry '{name}' is {info.file_size} bytes, over {MAX_FILE_BYTES}")
+
+
+def open_zip(path: str) -> ExportFiles:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as err:
+        raise InputError(f"{path}: not a readable zip file: {err}") from None
+    infos = [i for i in archive.infolist() if not i.is_dir()]
+    for info in infos:
+        _check_zip_entry(info, path)
+    if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
+        raise InputError(f"{path}: uncompressed size over {MAX_ZIP_BYTES} bytes; refusing to read it")
+    names = [i.filename.replace("\\", "/") for i in infos]
+    root = _find_export_root(names, path)
+    by_name = {i.filename.replace("\\", "/"): i for i in infos}
+
+    def loader(info: zipfile.ZipInfo) -> Callable[[], bytes]:
+        def load() -> bytes:
+            with archive.open(info) as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                raise InputError(f"{path}: entry '{info.filename}' is larger than declared")
+            return data
+
+        return load
+
+    files = {_strip_root(root, n): loader(by_name[n]) for n in names if not root or n.startswith(root + "/")}
+    return ExportFiles(path, files)
+
+
+def load_json(path: str) -> Any:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read: {err.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{path}: larger than {MAX_FILE_BYTES} bytes; not a settings export")
+    try:
+        # The wizard writes UTF-8, sometimes with a BOM.
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise InputError(f"{path}: not valid JSON: {err}") from None
