@@ -176,7 +176,7 @@ def _set_diff(
 
 def _compare_connector(out: _Collector, ref: Connector, cand: Connector, aspects: frozenset[str]) -> None:
     label = _connector_label(ref, cand)
-    if "connector.partitions" in aspects:
+    if "connector.partitions" in aspects and ref.carries_partitions and cand.carries_partitions:
         ref_parts = {k.casefold(): p for k, p in ref.partitions.items()}
         cand_parts = {k.casefold(): p for k, p in cand.partitions.items()}
         for key in sorted(set(ref_parts) | set(cand_parts)):

@@ -55,6 +55,9 @@ class Connector:
     run_profiles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     schema_attributes: tuple[str, ...] = ()
     other: dict[str, str] = field(default_factory=dict)
+    #: False where the input does not describe this connector's partitions (the Entra
+    #: connector in a settings JSON).
+    carries_partitions: bool = True
 
     @property
     def is_entra(self) -> bool:

@@ -417,6 +417,7 @@ def parse_settings_json(path: str) -> Configuration:
             name=ENTRA_CONNECTOR_ID,
             category="Extensible2",
             subtype="Windows Azure Active Directory (Microsoft)",
+            carries_partitions=False,
         )
         config.connectors[ENTRA_CONNECTOR_ID.casefold()] = entra
         for group in ("customSynchronizationRules", "standardSynchronizationRules"):
