@@ -60,7 +60,7 @@ class EntraConnectAction(ActionBase):
         del tmp
         task_vars = task_vars or {}
         try:
-            _, params = self.validate_argument_spec(
+            _validation, params = self.validate_argument_spec(
                 argument_spec=self.ARGUMENT_SPEC,
                 mutually_exclusive=self.MUTUALLY_EXCLUSIVE,
                 required_if=self.REQUIRED_IF,

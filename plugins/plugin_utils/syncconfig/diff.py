@@ -302,7 +302,7 @@ def _compare_rules(
 ) -> None:
     # Candidate connector name -> the reference connector name it matched (for rule keys).
     cand_to_ref = {c.name.casefold(): r.name.casefold() for r, c in pairs}
-    ref_names = {r.name.casefold(): r.name.casefold() for r, _ in pairs}
+    ref_names = {r.name.casefold(): r.name.casefold() for r, _cand in pairs}
     ref_rules = _rule_index(reference.rules, ref_names)
     cand_rules = _rule_index(candidate.rules, cand_to_ref)
     matched: list[tuple[SyncRule, SyncRule]] = []

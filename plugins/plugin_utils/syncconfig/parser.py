@@ -12,8 +12,6 @@ import os
 import re
 from typing import Any
 
-from lxml import etree
-
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
     InputError,
 )
@@ -32,6 +30,10 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.sync
     open_folder,
     open_zip,
     parse_xml,
+)
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.xmlsafe import (
+    etree,
+    require_lxml,
 )
 
 # Connector children that are compared by their own category, or are volatile / per-server.
@@ -427,6 +429,7 @@ def parse_settings_json(path: str) -> Configuration:
 
 def load_configuration(path: str) -> Configuration:
     """Load a configuration from an export folder, a zip of one, or a settings JSON file."""
+    require_lxml()
     if not path:
         raise InputError("no configuration path given")
     if not os.path.exists(path):

@@ -17,31 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
-
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
     InputError,
+)
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.xmlsafe import (
+    etree,
+    safe_xml_parser,
 )
 
 EXPORT_FOLDERS = ("Connectors", "GlobalSettings", "SynchronizationRules")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_ZIP_BYTES = 512 * 1024 * 1024
-
-
-def safe_xml_parser() -> etree.XMLParser:
-    """An lxml parser that never resolves entities, loads a DTD or touches the network.
-
-    libxml2's size and depth limits stay on (``huge_tree=False``).
-    """
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
 
 
 def parse_xml(data: bytes, name: str) -> etree._Element:

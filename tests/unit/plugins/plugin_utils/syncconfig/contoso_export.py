@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from lxml import etree
 
 DATA = Path(__file__).resolve().parents[4] / "data" / "contoso-sync-config" / "Production"
@@ -64,18 +62,3 @@ class Export:
         relpath = f"Connectors/Connector_{new_id}.xml"
         tree.write(str(self.root / relpath), encoding="utf-8")
         return relpath
-
-
-@pytest.fixture
-def make_export(tmp_path: Path) -> Callable[[str], Export]:
-    def make(name: str) -> Export:
-        target = tmp_path / name
-        shutil.copytree(DATA, target)
-        return Export(target)
-
-    return make
-
-
-@pytest.fixture
-def pair(make_export: Callable[[str], Export]) -> tuple[Export, Export]:
-    return make_export("reference"), make_export("candidate")
