@@ -9,9 +9,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 COLLECTION_LINK := .collections/ansible_collections/hybrid_identity/entra_connect
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+# Tools find each other (ansible-lint runs ansible-playbook, molecule runs ansible-playbook).
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv test lint ruff ansible-lint sanity units pscheck molecule ee demo clean bench
+.PHONY: help venv test lint ruff changelog ansible-lint sanity units pscheck molecule ee demo clean bench
 
 help:
 	@echo "make demo  - swing migration against the lab (not built yet)"
@@ -32,7 +34,7 @@ $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../.. $@
 
-test: venv ruff ansible-lint units pscheck sanity molecule ee
+test: venv ruff changelog ansible-lint units sanity molecule ee
 	@echo "make test: all gates passed"
 
 lint: ruff ansible-lint
@@ -47,8 +49,12 @@ ansible-lint: venv
 units: venv
 	$(BIN)/pytest tests/unit
 
+# The PowerShell parse check also runs inside `units`; this target runs it alone.
 pscheck: venv
-	$(BIN)/pytest -q -p no:cacheprovider --no-cov tests/unit/plugins/module_utils
+	$(BIN)/python tools/pscheck.py
+
+changelog: venv
+	$(BIN)/antsibull-changelog lint
 
 sanity: venv
 	$(BIN)/python tools/run_sanity.py
