@@ -6,7 +6,9 @@ A module of this collection is an action plugin (its documentation lives in plug
 Subclasses declare ``ARGUMENT_SPEC`` (matching the module documentation) and implement
 ``_ec_run``; the base owns the loop:
 
-1. validate the arguments with ``validate_argument_spec`` before anything else happens;
+1. validate the arguments against ``ARGUMENT_SPEC`` before anything else happens, with the
+   validator behind ``ActionBase.validate_argument_spec`` but reporting every error at once
+   (``validate_argument_spec`` raises with the first error only);
 2. resolve the backend (``entra_connect_backend`` host variable: ``windows`` or ``lab``) once;
 3. call ``_ec_run`` with the validated parameters and check mode;
 4. turn an :class:`EntraConnectError` into a failed result with a clear ``msg``.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
@@ -34,8 +36,7 @@ def resolve_backend_name(value: Any, host: str) -> str:
         return DEFAULT_BACKEND
     if not isinstance(value, str) or value not in BACKENDS:
         raise EntraConnectError(
-            f"Invalid value given for '{BACKEND_VAR}' on host '{host}': {value!r}; "
-            f"use one of: {', '.join(BACKENDS)}"
+            f"Invalid value given for '{BACKEND_VAR}' on host '{host}': {value!r}; use one of: {', '.join(BACKENDS)}"
         )
     return value
 
@@ -60,24 +61,29 @@ class EntraConnectAction(ActionBase):
         del tmp
         task_vars = task_vars or {}
         try:
-            _validation, params = self.validate_argument_spec(
-                argument_spec=self.ARGUMENT_SPEC,
-                mutually_exclusive=self.MUTUALLY_EXCLUSIVE,
-                required_if=self.REQUIRED_IF,
-                required_one_of=self.REQUIRED_ONE_OF,
-            )
+            params = self._ec_validate_arguments()
             self.ec_backend = self._ec_resolve_backend(task_vars)
             result.update(self._ec_run(params, task_vars, bool(self._task.check_mode)))
         except EntraConnectError as err:
             result.update(err.details)
             result["failed"] = True
             result["msg"] = err.message
-        except AnsibleActionFail as err:
-            # validate_argument_spec lists every invalid argument at once.
-            result["failed"] = True
-            result["msg"] = str(err.message if hasattr(err, "message") else err)
         result.setdefault("changed", False)
         return result
+
+    def _ec_validate_arguments(self) -> dict[str, Any]:
+        validator = ArgumentSpecValidator(
+            self.ARGUMENT_SPEC,
+            mutually_exclusive=self.MUTUALLY_EXCLUSIVE,
+            required_if=self.REQUIRED_IF,
+            required_one_of=self.REQUIRED_ONE_OF,
+        )
+        validation = validator.validate(dict(self._task.args))
+        if validation.error_messages:
+            raise EntraConnectError(
+                f"Invalid arguments for {self._task.action}: " + "; ".join(validation.error_messages)
+            )
+        return validation.validated_parameters
 
     def _ec_resolve_backend(self, task_vars: dict[str, Any]) -> str | None:
         if not self.USES_SERVER:

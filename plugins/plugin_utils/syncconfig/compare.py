@@ -36,9 +36,7 @@ def _matches(pattern: str, difference: Difference) -> bool:
 
 
 def validate_fail_on(fail_on: list[str]) -> None:
-    unknown = [
-        f for f in fail_on if f not in SEVERITIES and not any(fnmatch.fnmatchcase(c, f) for c in CATEGORIES)
-    ]
+    unknown = [f for f in fail_on if f not in SEVERITIES and not any(fnmatch.fnmatchcase(c, f) for c in CATEGORIES)]
     if unknown:
         raise InputError(
             f"Invalid value given for 'fail_on': {', '.join(unknown)}; use severities "

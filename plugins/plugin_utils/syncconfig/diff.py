@@ -241,15 +241,10 @@ def _compare_connector(out: _Collector, ref: Connector, cand: Connector, aspects
             rsteps, csteps = ref.run_profiles.get(name), cand.run_profiles.get(name)
             if rsteps != csteps:
                 if rsteps is None or csteps is None:
-                    why = (
-                        "run profile exists on one server only "
-                        "(custom run profiles are not carried by an import)"
-                    )
+                    why = "run profile exists on one server only (custom run profiles are not carried by an import)"
                 else:
                     why = "run profile steps differ"
-                out.add(
-                    "connector.run_profiles", f"{label} / run profile {name}", "steps", rsteps, csteps, why
-                )
+                out.add("connector.run_profiles", f"{label} / run profile {name}", "steps", rsteps, csteps, why)
     if "connector.other" in aspects:
         for key in sorted(set(ref.other) | set(cand.other)):
             rv, cv = ref.other.get(key), cand.other.get(key)
@@ -271,9 +266,7 @@ def _compare_connector(out: _Collector, ref: Connector, cand: Connector, aspects
             )
 
 
-def _rule_index(
-    rules: list[SyncRule], connector_names: dict[str, str]
-) -> dict[tuple[str, str, str], SyncRule]:
+def _rule_index(rules: list[SyncRule], connector_names: dict[str, str]) -> dict[tuple[str, str, str], SyncRule]:
     return {
         (
             r.direction.casefold(),

@@ -100,8 +100,7 @@ def find_issues(config: Configuration) -> list[Finding]:
                     ", ".join(sorted(keys)),
                     "precedence",
                     precedence,
-                    "several custom rules share one precedence; since 1.6.2.4 settings import "
-                    "and export fail on this",
+                    "several custom rules share one precedence; since 1.6.2.4 settings import and export fail on this",
                 )
             )
     settings = config.global_settings

@@ -75,9 +75,7 @@ def _find_export_root(names: list[str], source: str) -> str:
                 roots.add("/".join(parts[:i]))
                 break
     candidates = [
-        r
-        for r in roots
-        if all(any(n.startswith(posixpath.join(r, f) + "/") for n in names) for f in EXPORT_FOLDERS)
+        r for r in roots if all(any(n.startswith(posixpath.join(r, f) + "/") for n in names) for f in EXPORT_FOLDERS)
     ]
     if len(candidates) == 1:
         return candidates[0]

@@ -28,8 +28,7 @@ def render_markdown(result: dict[str, Any]) -> str:
     lines = [
         "# Configuration comparison",
         "",
-        f"**Gate: {verdict}** — {summary['difference_count']} difference(s), "
-        f"{summary['ignored_count']} ignored.",
+        f"**Gate: {verdict}** — {summary['difference_count']} difference(s), {summary['ignored_count']} ignored.",
         "",
         "| | reference | candidate |",
         "|---|---|---|",
@@ -40,10 +39,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         lines += ["", "Not compared (one input cannot carry it): " + ", ".join(summary["not_compared"]) + "."]
     if gate["violations"]:
         lines += ["", "## Gate violations", "", "| rule | limit | actual | message |", "|---|---|---|---|"]
-        lines += [
-            f"| {v['rule']} | {v['limit']} | {v['actual']} | {_md(v['message'])} |"
-            for v in gate["violations"]
-        ]
+        lines += [f"| {v['rule']} | {v['limit']} | {v['actual']} | {_md(v['message'])} |" for v in gate["violations"]]
     if summary["categories"]:
         lines += ["", "## Differences by category", "", "| category | count |", "|---|---|"]
         lines += [f"| {c} | {n} |" for c, n in summary["categories"].items()]

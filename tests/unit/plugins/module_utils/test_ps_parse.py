@@ -43,9 +43,7 @@ def test_check_accepts_the_helper_style(tmp_path):
     "broken",
     [
         VALID.replace(b"    )\n    $Error", b"\n    $Error"),  # unclosed param block
-        VALID.replace(
-            b"item_count = $items.Count\n    }", b"item_count = $items.Count\n"
-        ),  # unclosed hashtable
+        VALID.replace(b"item_count = $items.Count\n    }", b"item_count = $items.Count\n"),  # unclosed hashtable
         b"function Get-X {\n    if ($a {\n    }\n}\n",
     ],
     ids=["unclosed-param", "unclosed-hashtable", "broken-if"],

@@ -171,9 +171,7 @@ def test_custom_rule_missing_on_candidate_is_an_error_and_fails_the_gate(pair):
         ("link_type", set_text("linkType", "Join")),
         (
             "scope",
-            lambda root: root.find("synchronizationCriteria/conditions/scope/csValue").__setattr__(
-                "text", "X"
-            ),
+            lambda root: root.find("synchronizationCriteria/conditions/scope/csValue").__setattr__("text", "X"),
         ),
         (
             "flows",
@@ -183,9 +181,7 @@ def test_custom_rule_missing_on_candidate_is_an_error_and_fails_the_gate(pair):
         ),
         (
             "join",
-            lambda root: root.find("relationshipCriteria/conditions/condition/csAttribute").__setattr__(
-                "text", "mail"
-            ),
+            lambda root: root.find("relationshipCriteria/conditions/condition/csAttribute").__setattr__("text", "mail"),
         ),
     ],
 )
@@ -216,9 +212,7 @@ def test_custom_rules_match_by_name_although_their_ids_differ(pair):
 def test_standard_rule_disabled_on_one_side(pair):
     reference, candidate = pair
     candidate.edit(USER_JOIN_RULE, set_text("disabled", "True"))
-    [diff] = only_category(
-        compare_configurations(str(reference), str(candidate)), "sync_rule.standard.disabled"
-    )
+    [diff] = only_category(compare_configurations(str(reference), str(candidate)), "sync_rule.standard.disabled")
     assert (diff["reference"], diff["candidate"]) == (False, True)
 
 
@@ -244,13 +238,9 @@ def test_standard_rule_edited_in_place_is_modified(pair):
     reference, candidate = pair
     candidate.edit(
         USER_JOIN_RULE,
-        lambda root: root.find("attribute-mappings/mapping/valueMergeType").__setattr__(
-            "text", "MergeCaseInsensitive"
-        ),
+        lambda root: root.find("attribute-mappings/mapping/valueMergeType").__setattr__("text", "MergeCaseInsensitive"),
     )
-    [diff] = only_category(
-        compare_configurations(str(reference), str(candidate)), "sync_rule.standard.modified"
-    )
+    [diff] = only_category(compare_configurations(str(reference), str(candidate)), "sync_rule.standard.modified")
     assert diff["field"] == "flows"
 
 
@@ -282,9 +272,7 @@ def test_connector_map_pairs_a_renamed_connector(pair):
     candidate.edit(AD_CONNECTOR, set_text("name", "corp.contoso.com"))
     unmapped = compare_configurations(str(reference), str(candidate))
     assert {d["category"] for d in significant(unmapped)} == {"connector.added", "connector.removed"}
-    mapped = compare_configurations(
-        str(reference), str(candidate), connector_map={"contoso.com": "corp.contoso.com"}
-    )
+    mapped = compare_configurations(str(reference), str(candidate), connector_map={"contoso.com": "corp.contoso.com"})
     assert mapped["differences"] == []
 
 

@@ -89,9 +89,7 @@ def test_unknown_file_kind(tmp_path):
 def test_rule_referring_to_an_unknown_connector(make_export):
     export = make_export("orphan")
     rel = export.add_rule("Orphan", 10)
-    export.edit(
-        rel, lambda root: root.find("connector").__setattr__("text", "{00000000-0000-0000-0000-000000000001}")
-    )
+    export.edit(rel, lambda root: root.find("connector").__setattr__("text", "{00000000-0000-0000-0000-000000000001}"))
     with pytest.raises(InputError, match=r"refers to connector \{00000000-0000-0000-0000-000000000001\}"):
         compare_configurations(str(DATA), str(export))
 
