@@ -389,3 +389,22 @@ def test_files_written_by_a_real_lxml_round_trip_parse_the_same(make_export):
         tree = etree.parse(str(path))
         tree.write(str(path), encoding="utf-16")
     assert compare_configurations(str(DATA), str(export))["differences"] == []
+
+
+def test_standard_rule_deleted_on_candidate_of_the_same_version(pair):
+    reference, candidate = pair
+    (candidate.root / USER_JOIN_RULE).unlink()
+    [diff] = only_category(compare_configurations(str(reference), str(candidate)), "sync_rule.standard.removed")
+    assert "never deleting them" in diff["explanation"]
+
+
+def test_standard_rule_missing_after_a_version_change_is_info(pair):
+    reference, candidate = pair
+    (candidate.root / USER_JOIN_RULE).unlink()
+    candidate.edit(MV, param("Microsoft.Synchronize.ServerConfigurationVersion", "2.4.18.0"))
+    result = compare_configurations(str(reference), str(candidate))
+    assert significant(result) == []
+    assert {(d["category"], d["severity"]) for d in result["differences"]} == {
+        ("sync_rule.standard.removed", "info"),
+        ("global_setting", "info"),
+    }
