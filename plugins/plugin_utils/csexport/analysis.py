@@ -1,0 +1,284 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pending-export analysis of csexport XML: counts, samples, gates, baseline comparison.
+
+For internal collection use only. The pending export of an object is its ``unapplied-export``
+delta (what the next export run would send, reference §6.2); escrowed and unconfirmed exports are
+counted per section but do not enter the operation counts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.parser import (
+    CsObject,
+    iter_cs_objects,
+)
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
+
+SCHEMA_VERSION = 1
+OPERATIONS = ("add", "update", "replace", "delete", "delete-add")
+ATTRIBUTE_OPERATIONS = ("add", "delete", "replace", "update")
+SAMPLES_PER_OPERATION = 5
+GATE_LIMITS = {
+    "max_deletes": ("delete", "delete-add"),
+    "max_adds": ("add",),
+    "max_updates": ("update", "replace"),
+    "max_total": OPERATIONS,
+}
+#: Multi-valued changes with more values than this show counts only, like CSExportAnalyzer.
+MAX_LISTED_VALUES = 10
+
+
+@dataclass
+class Gates:
+    max_deletes: int | None = None
+    max_adds: int | None = None
+    max_updates: int | None = None
+    max_total: int | None = None
+    ignore_attributes: frozenset[str] = frozenset()
+    ignore_object_types: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Gates:
+        data = dict(data or {})
+        unknown = sorted(set(data) - {*GATE_LIMITS, "ignore_attributes", "ignore_object_types"})
+        if unknown:
+            raise InputError(
+                f"Invalid value given for 'gates': unknown key(s) {', '.join(unknown)}; use "
+                f"{', '.join([*GATE_LIMITS, 'ignore_attributes', 'ignore_object_types'])}"
+            )
+        limits = {}
+        for key in GATE_LIMITS:
+            value = data.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise InputError(f"Invalid value given for 'gates.{key}': {value!r}; use a whole number >= 0")
+            limits[key] = value
+        return cls(
+            **limits,
+            ignore_attributes=frozenset(a.casefold() for a in data.get("ignore_attributes") or []),
+            ignore_object_types=frozenset(t.casefold() for t in data.get("ignore_object_types") or []),
+        )
+
+
+@dataclass
+class Counts:
+    objects: int = 0
+    operations: Counter = field(default_factory=Counter)
+    object_types: Counter = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "objects": self.objects,
+            "operations": {op: self.operations.get(op, 0) for op in OPERATIONS},
+            "object_types": dict(sorted(self.object_types.items())),
+        }
+
+
+def object_key(obj: CsObject, operation_dn: str = "") -> str:
+    """Anchor when present, else DN, case-folded: never the cs-object id (it differs per server)."""
+    delta = obj.deltas.get("unapplied-export")
+    if delta is not None and delta.anchor:
+        return "anchor:" + delta.anchor
+    if obj.identity.get("sourceAnchor"):
+        return "anchor:" + obj.identity["sourceAnchor"]
+    return "dn:" + (operation_dn or obj.dn).casefold()
+
+
+def _value_text(values: list[str]) -> str:
+    if len(values) > MAX_LISTED_VALUES:
+        return f"({len(values)} values)"
+    return "; ".join(values)
+
+
+class Analysis:
+    """Accumulates one or more csexport files; optional row sinks receive CSV rows."""
+
+    def __init__(self, gates: Gates, change_rows=None, object_rows=None, keep_keys: bool = False) -> None:
+        self.gates = gates
+        self.total = Counts()
+        self.connectors: dict[str, Counts] = {}
+        self.attributes: dict[str, Counter] = defaultdict(Counter)
+        self.sections: Counter = Counter()
+        self.unknown_operations: Counter = Counter()
+        self.ignored_objects = 0
+        self.samples: dict[str, list[dict[str, Any]]] = {op: [] for op in OPERATIONS}
+        self.warnings: list[str] = []
+        self.change_rows = change_rows
+        self.object_rows = object_rows
+        self.keys: dict[str, str] | None = {} if keep_keys else None
+
+    def add_file(self, path: str, connector: str) -> None:
+        counts = self.connectors.setdefault(connector, Counts())
+        for obj in iter_cs_objects(path):
+            self._add_object(obj, connector, counts)
+
+    def _add_object(self, obj: CsObject, connector: str, counts: Counts) -> None:
+        for section in obj.deltas:
+            self.sections[section] += 1
+        delta = obj.deltas.get("unapplied-export")
+        if delta is None or delta.operation in ("", "none"):
+            return
+        if obj.object_type.casefold() in self.gates.ignore_object_types:
+            self.ignored_objects += 1
+            return
+        ignored = self.gates.ignore_attributes
+        changes = [c for c in delta.attributes if c.name.casefold() not in ignored] if ignored else delta.attributes
+        operation = delta.operation
+        if operation in ("update", "replace") and ignored and not changes:
+            self.ignored_objects += 1  # only ignored attributes change
+            return
+        if operation not in OPERATIONS:
+            if not self.unknown_operations[operation]:
+                self.warnings.append(
+                    f"{connector}: unknown delta operation '{operation}' (first on {obj.dn}); counted, not gated"
+                )
+            self.unknown_operations[operation] += 1
+        for target in (self.total, counts):
+            target.objects += 1
+            target.operations[operation] += 1
+            target.object_types[obj.object_type] += 1
+        for change in changes:
+            self.attributes[change.name][change.operation or "none"] += 1
+        samples = self.samples.get(operation)
+        if samples is not None and len(samples) < SAMPLES_PER_OPERATION:
+            samples.append(
+                {
+                    "connector": connector,
+                    "dn": delta.dn or obj.dn,
+                    "object_type": obj.object_type,
+                    "attributes": sorted(c.name for c in changes),
+                }
+            )
+        anchor = delta.anchor or obj.identity.get("sourceAnchor", "")
+        if self.keys is not None:
+            self.keys[object_key(obj, delta.dn)] = operation
+        if self.object_rows is not None:
+            self.object_rows(
+                [
+                    connector,
+                    obj.id,
+                    obj.object_type,
+                    delta.dn or obj.dn,
+                    operation,
+                    obj.identity.get("userPrincipalName", ""),
+                    obj.identity.get("displayName", ""),
+                    obj.identity.get("sourceAnchor", ""),
+                    anchor,
+                    obj.identity.get("primarySMTP", ""),
+                    len(changes),
+                ]
+            )
+        if self.change_rows is not None:
+            for change in changes:
+                self.change_rows(
+                    [
+                        connector,
+                        obj.id,
+                        obj.object_type,
+                        delta.dn or obj.dn,
+                        operation,
+                        change.name,
+                        change.operation,
+                        len(change.added) if change.multivalued else "",
+                        len(change.removed) if change.multivalued else "",
+                        _value_text(change.added),
+                        _value_text(change.removed),
+                        _value_text(change.values),
+                    ]
+                )
+
+    def gate(self) -> dict[str, Any]:
+        violations = []
+        for rule, operations in GATE_LIMITS.items():
+            limit = getattr(self.gates, rule)
+            if limit is None:
+                continue
+            for connector, counts in sorted(self.connectors.items()):
+                actual = sum(counts.operations.get(op, 0) for op in operations)
+                if actual > limit:
+                    violations.append(
+                        {
+                            "rule": rule,
+                            "limit": limit,
+                            "actual": actual,
+                            "connector": connector,
+                            "message": f"Gate {rule} failed for connector '{connector}': {actual} > limit {limit}; "
+                            f"review pending-exports.csv or raise gates.{rule}",
+                        }
+                    )
+        return {"passed": not violations, "violations": violations}
+
+    def summary(self) -> dict[str, Any]:
+        data = self.total.as_dict()
+        data.update(
+            {
+                "schema_version": SCHEMA_VERSION,
+                "attributes": {
+                    name: {op: counts.get(op, 0) for op in ATTRIBUTE_OPERATIONS}
+                    for name, counts in sorted(self.attributes.items())
+                },
+                "connectors": {name: counts.as_dict() for name, counts in sorted(self.connectors.items())},
+                "sections": dict(sorted(self.sections.items())),
+                "unknown_operations": dict(sorted(self.unknown_operations.items())),
+                "ignored_objects": self.ignored_objects,
+                "samples": dict(self.samples),
+                "warnings": list(self.warnings),
+            }
+        )
+        return data
+
+
+def compare_keys(candidate: dict[str, str], baseline: dict[str, str], limit: int = 20) -> dict[str, Any]:
+    """Objects pending only in the candidate, only in the baseline, and in both (keyed by anchor/DN)."""
+    only_candidate = sorted(set(candidate) - set(baseline))
+    only_baseline = sorted(set(baseline) - set(candidate))
+    both = sorted(set(candidate) & set(baseline))
+    return {
+        "only_candidate": len(only_candidate),
+        "only_baseline": len(only_baseline),
+        "both": len(both),
+        "only_candidate_samples": only_candidate[:limit],
+        "only_baseline_samples": only_baseline[:limit],
+    }
+
+
+def connector_label(path: str) -> str:
+    """Default connector label: the file name without its extension."""
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def analyse(
+    paths: Iterable[str],
+    connectors: list[str] | None = None,
+    gates: dict[str, Any] | None = None,
+    baseline: Iterable[str] | None = None,
+    change_rows=None,
+    object_rows=None,
+) -> dict[str, Any]:
+    paths = list(paths)
+    if not paths:
+        raise InputError("no csexport file given in 'path'")
+    labels = list(connectors or [])
+    if labels and len(labels) != len(paths):
+        raise InputError(
+            f"'connector' names {len(labels)} connector(s) for {len(paths)} file(s); give one per file or none"
+        )
+    labels = labels or [connector_label(p) for p in paths]
+    gate_config = Gates.from_dict(gates)
+    baseline = list(baseline or [])
+    analysis = Analysis(gate_config, change_rows, object_rows, keep_keys=bool(baseline))
+    for path, label in zip(paths, labels, strict=True):
+        analysis.add_file(path, label)
+    result = {"summary": analysis.summary(), "gate": analysis.gate()}
+    if baseline:
+        reference = Analysis(gate_config, keep_keys=True)
+        for path in baseline:
+            reference.add_file(path, connector_label(path))
+        result["comparison"] = compare_keys(analysis.keys or {}, reference.keys or {})
+    return result
