@@ -72,7 +72,7 @@ def xml_files(folder: Path) -> list[str]:
 
 def best_of(repeat: int, action) -> float:
     times = []
-    for _ in range(repeat):
+    for _round in range(repeat):
         start = time.perf_counter()
         action()
         times.append(time.perf_counter() - start)

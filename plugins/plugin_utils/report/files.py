@@ -31,11 +31,14 @@ def to_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else _cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return buffer.getvalue()
 
 
-def _cell(value: Any) -> str:
+def safe_cell(value: Any) -> str:
+    """One CSV cell: lists and dicts as JSON, and no text that a spreadsheet runs as a formula."""
+    if value is None:
+        return ""
     if not isinstance(value, str):
         return json.dumps(value, sort_keys=True) if isinstance(value, (list, dict, bool)) else str(value)
     # Spreadsheet formula injection: a text cell must not start with a formula character.

@@ -1,0 +1,137 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Report files of a pending-export analysis. For internal collection use only.
+
+The two CSV files can hold a row per object and attribute of a million-object export, so rows
+stream into temporary files in the destination while the XML is read; only when the analysis
+succeeds are all files renamed into place. On any error the temporary files are removed and an
+earlier report in the same folder stays as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from typing import Any
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import (
+    safe_cell,
+    to_json,
+    write_files,
+)
+
+CHANGE_HEADER = [
+    "connector",
+    "object_id",
+    "object_type",
+    "dn",
+    "object_operation",
+    "attribute",
+    "attribute_operation",
+    "values_added",
+    "values_removed",
+    "added",
+    "removed",
+    "value",
+]
+OBJECT_HEADER = [
+    "connector",
+    "object_id",
+    "object_type",
+    "dn",
+    "operation",
+    "userPrincipalName",
+    "displayName",
+    "sourceAnchor",
+    "anchor",
+    "primarySMTP",
+    "changed_attribute_count",
+]
+
+
+class StreamingReport:
+    """Temporary CSV files in ``dest`` that become the report only on :meth:`commit`."""
+
+    def __init__(self, dest: str) -> None:
+        self.dest = dest
+        try:
+            os.makedirs(dest, exist_ok=True)
+        except OSError as err:
+            raise InputError(f"{dest}: cannot create the report folder: {err.strerror}") from None
+        self._files: dict[str, tuple[str, Any]] = {}
+        self.change_rows = self._open("pending-exports.csv", CHANGE_HEADER)
+        self.object_rows = self._open("pending-objects.csv", OBJECT_HEADER)
+
+    def _open(self, name: str, header: list[str]):
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=self.dest)
+        handle = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
+        self._files[name] = (tmp, handle)
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(header)
+
+        def row(values: list[Any]) -> None:
+            writer.writerow([safe_cell(v) for v in values])
+
+        return row
+
+    def commit(self, result: dict[str, Any], markdown: str) -> list[str]:
+        for _tmp, handle in self._files.values():
+            handle.close()
+        written = write_files(self.dest, {"summary.json": to_json(result), "report.md": markdown})
+        for name, (tmp, _handle) in self._files.items():
+            final = os.path.join(self.dest, name)
+            os.replace(tmp, final)
+            written.append(final)
+        self._files = {}
+        return written
+
+    def abort(self) -> None:
+        for tmp, handle in self._files.values():
+            handle.close()
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        self._files = {}
+
+
+def render_markdown(result: dict[str, Any]) -> str:
+    summary, gate = result["summary"], result["gate"]
+    verdict = "PASSED" if gate["passed"] else "FAILED"
+    lines = [
+        "# Pending exports",
+        "",
+        f"**Gate: {verdict}** — {summary['objects']} object(s) with a pending export.",
+        "",
+        "| connector | objects | add | update | replace | delete | delete-add |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, counts in summary["connectors"].items():
+        ops = counts["operations"]
+        lines.append(
+            f"| {name} | {counts['objects']} | {ops['add']} | {ops['update']} | {ops['replace']} | "
+            f"{ops['delete']} | {ops['delete-add']} |"
+        )
+    if gate["violations"]:
+        lines += ["", "## Gate violations", "", "| rule | connector | limit | actual |", "|---|---|---|---|"]
+        lines += [f"| {v['rule']} | {v['connector']} | {v['limit']} | {v['actual']} |" for v in gate["violations"]]
+    if summary["object_types"]:
+        lines += ["", "## Object types", "", "| object type | objects |", "|---|---|"]
+        lines += [f"| {t} | {n} |" for t, n in summary["object_types"].items()]
+    top = sorted(summary["attributes"].items(), key=lambda item: -sum(item[1].values()))[:20]
+    if top:
+        lines += ["", "## Most-changed attributes", "", "| attribute | add | delete | replace | update |"]
+        lines.append("|---|---|---|---|---|")
+        lines += [f"| {n} | {c['add']} | {c['delete']} | {c['replace']} | {c['update']} |" for n, c in top]
+    comparison = result.get("comparison")
+    if comparison:
+        lines += [
+            "",
+            "## Compared with the baseline",
+            "",
+            f"Pending only in the candidate: {comparison['only_candidate']}; only in the baseline: "
+            f"{comparison['only_baseline']}; in both: {comparison['both']}.",
+        ]
+    if summary["warnings"]:
+        lines += ["", "## Warnings", ""] + [f"- {w}" for w in summary["warnings"]]
+    return "\n".join(lines) + "\n"
