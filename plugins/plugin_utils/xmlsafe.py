@@ -27,18 +27,23 @@ def require_lxml() -> None:
         )
 
 
+#: Options for etree.XMLParser and etree.iterparse alike: never resolve entities, load a DTD or
+#: touch the network; keep libxml2's size and depth limits on (huge_tree off).
+SAFE_PARSER_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
 def safe_xml_parser():
     """An lxml parser that never resolves entities, loads a DTD or touches the network.
 
     libxml2's size and depth limits stay on (``huge_tree=False``).
     """
     require_lxml()
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return etree.XMLParser(**SAFE_PARSER_OPTIONS)

@@ -15,7 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.xmlsafe import etree, require_lxml
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.xmlsafe import (
+    SAFE_PARSER_OPTIONS,
+    etree,
+    require_lxml,
+)
 
 #: Sections of a cs-object that hold a delta (reference §6.2).
 DELTA_SECTIONS = ("unapplied-export", "escrowed-export", "unconfirmed-export", "pending-import")
@@ -162,17 +166,7 @@ def iter_cs_objects(path: str) -> Iterator[CsObject]:
     """Yield the objects of a csexport XML file, one at a time."""
     require_lxml()
     try:
-        context = etree.iterparse(
-            path,
-            events=("end",),
-            tag="cs-object",
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
+        context = etree.iterparse(path, events=("end",), tag="cs-object", **SAFE_PARSER_OPTIONS)
         checked = False
         for _event, element in context:
             parent = element.getparent()

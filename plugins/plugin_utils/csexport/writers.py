@@ -17,6 +17,7 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import (
+    markdown_header,
     safe_cell,
     to_json,
     write_files,
@@ -97,12 +98,8 @@ class StreamingReport:
 
 def render_markdown(result: dict[str, Any]) -> str:
     summary, gate = result["summary"], result["gate"]
-    verdict = "PASSED" if gate["passed"] else "FAILED"
-    lines = [
-        "# Pending exports",
-        "",
-        f"**Gate: {verdict}** — {summary['objects']} object(s) with a pending export.",
-        "",
+    lines = markdown_header("Pending exports", gate, f"{summary['objects']} object(s) with a pending export.")
+    lines += [
         "| connector | objects | add | update | replace | delete | delete-add |",
         "|---|---|---|---|---|---|---|",
     ]

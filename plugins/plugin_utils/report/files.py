@@ -69,3 +69,9 @@ def write_files(dest: str, files: dict[str, str]) -> list[str]:
             raise InputError(f"{final}: cannot write the report file: {err.strerror}") from None
         written.append(final)
     return written
+
+
+def markdown_header(title: str, gate: dict[str, Any], counts: str) -> list[str]:
+    """The first lines of every report.md: title, then the gate verdict and what was counted."""
+    verdict = "PASSED" if gate["passed"] else "FAILED"
+    return [f"# {title}", "", f"**Gate: {verdict}** — {counts}", ""]

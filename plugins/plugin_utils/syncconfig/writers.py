@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import (
+    markdown_header,
     to_csv,
     to_json,
     write_files,
@@ -24,12 +25,9 @@ def _md(value: Any) -> str:
 
 def render_markdown(result: dict[str, Any]) -> str:
     summary, gate = result["summary"], result["gate"]
-    verdict = "PASSED" if gate["passed"] else "FAILED"
-    lines = [
-        "# Configuration comparison",
-        "",
-        f"**Gate: {verdict}** — {summary['difference_count']} difference(s), {summary['ignored_count']} ignored.",
-        "",
+    counts = f"{summary['difference_count']} difference(s), {summary['ignored_count']} ignored."
+    lines = markdown_header("Configuration comparison", gate, counts)
+    lines += [
         "| | reference | candidate |",
         "|---|---|---|",
     ]
