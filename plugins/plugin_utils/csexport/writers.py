@@ -18,6 +18,7 @@ from typing import Any
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import (
     markdown_header,
+    markdown_table,
     safe_cell,
     to_json,
     write_files,
@@ -99,27 +100,30 @@ class StreamingReport:
 def render_markdown(result: dict[str, Any]) -> str:
     summary, gate = result["summary"], result["gate"]
     lines = markdown_header("Pending exports", gate, f"{summary['objects']} object(s) with a pending export.")
-    lines += [
-        "| connector | objects | add | update | replace | delete | delete-add |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for name, counts in summary["connectors"].items():
-        ops = counts["operations"]
-        lines.append(
-            f"| {name} | {counts['objects']} | {ops['add']} | {ops['update']} | {ops['replace']} | "
-            f"{ops['delete']} | {ops['delete-add']} |"
-        )
+    operations = ["add", "update", "replace", "delete", "delete-add"]
+    lines += markdown_table(
+        ["connector", "objects", *operations],
+        (
+            [name, counts["objects"], *(counts["operations"][op] for op in operations)]
+            for name, counts in summary["connectors"].items()
+        ),
+    )
     if gate["violations"]:
-        lines += ["", "## Gate violations", "", "| rule | connector | limit | actual |", "|---|---|---|---|"]
-        lines += [f"| {v['rule']} | {v['connector']} | {v['limit']} | {v['actual']} |" for v in gate["violations"]]
+        lines += markdown_table(
+            ["rule", "connector", "limit", "actual"],
+            ([v["rule"], v["connector"], v["limit"], v["actual"]] for v in gate["violations"]),
+            "Gate violations",
+        )
     if summary["object_types"]:
-        lines += ["", "## Object types", "", "| object type | objects |", "|---|---|"]
-        lines += [f"| {t} | {n} |" for t, n in summary["object_types"].items()]
+        lines += markdown_table(["object type", "objects"], summary["object_types"].items(), "Object types")
     top = sorted(summary["attributes"].items(), key=lambda item: -sum(item[1].values()))[:20]
     if top:
-        lines += ["", "## Most-changed attributes", "", "| attribute | add | delete | replace | update |"]
-        lines.append("|---|---|---|---|---|")
-        lines += [f"| {n} | {c['add']} | {c['delete']} | {c['replace']} | {c['update']} |" for n, c in top]
+        attribute_ops = ["add", "delete", "replace", "update"]
+        lines += markdown_table(
+            ["attribute", *attribute_ops],
+            ([name, *(counts[op] for op in attribute_ops)] for name, counts in top),
+            "Most-changed attributes",
+        )
     comparison = result.get("comparison")
     if comparison:
         lines += [

@@ -75,3 +75,19 @@ def markdown_header(title: str, gate: dict[str, Any], counts: str) -> list[str]:
     """The first lines of every report.md: title, then the gate verdict and what was counted."""
     verdict = "PASSED" if gate["passed"] else "FAILED"
     return [f"# {title}", "", f"**Gate: {verdict}** — {counts}", ""]
+
+
+def md_cell(value: Any) -> str:
+    """One Markdown table cell: JSON for non-text, pipes escaped, one line, at most 120 characters."""
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    text = text.replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def markdown_table(header: list[str], rows: Iterable[Iterable[Any]], title: str = "") -> list[str]:
+    """A Markdown table (preceded by a ``##`` title when given) as lines."""
+    lines = ["", f"## {title}", ""] if title else []
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "---|" * len(header))
+    lines += ["| " + " | ".join(md_cell(v) for v in row) + " |" for row in rows]
+    return lines

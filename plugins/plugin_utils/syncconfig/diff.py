@@ -396,13 +396,12 @@ def _compare_rule_pair(out: _Collector, ref: SyncRule, cand: SyncRule, aspects: 
     if ref.is_standard != cand.is_standard:
         changed.append("immutable_tag")
     for field in changed:
-        value = "immutable_tag" if field == "immutable_tag" else field
         out.add(
             "sync_rule.custom.changed",
             label,
             field,
-            getattr(ref, value),
-            getattr(cand, value),
+            getattr(ref, field),
+            getattr(cand, field),
             f"custom rule differs in {field.replace('_', ' ')}",
         )
 

@@ -64,8 +64,6 @@ _PER_SERVER_VALUES = (
     (re.compile(r"^MSOL_[0-9A-Fa-f]{6,}$"), "MSOL_<per-server>"),
     (re.compile(r"^Sync_[^@]+_[0-9A-Fa-f]{6,}@(?P<tenant>.+)$"), r"Sync_<per-server>@\g<tenant>"),
 )
-# MV.xml parameters that are volatile. The NextStartTime parameter is still reported (as info).
-_GUID = re.compile(r"^\{?[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}\}?$")
 
 
 def normalise_guid(value: str) -> str:

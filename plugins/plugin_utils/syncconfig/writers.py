@@ -4,11 +4,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import (
     markdown_header,
+    markdown_table,
     to_csv,
     to_json,
     write_files,
@@ -17,61 +17,44 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
 CSV_HEADER = ["category", "severity", "object", "field", "reference", "candidate", "explanation"]
 
 
-def _md(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    text = text.replace("|", "\\|").replace("\n", " ")
-    return text if len(text) <= 120 else text[:117] + "..."
-
-
 def render_markdown(result: dict[str, Any]) -> str:
     summary, gate = result["summary"], result["gate"]
     counts = f"{summary['difference_count']} difference(s), {summary['ignored_count']} ignored."
     lines = markdown_header("Configuration comparison", gate, counts)
-    lines += [
-        "| | reference | candidate |",
-        "|---|---|---|",
-    ]
-    for key in ("source", "kind", "server", "version", "connector_count", "sync_rule_count"):
-        lines.append(f"| {key} | {_md(summary['reference'][key])} | {_md(summary['candidate'][key])} |")
+    lines += markdown_table(
+        ["", "reference", "candidate"],
+        (
+            [key, summary["reference"][key], summary["candidate"][key]]
+            for key in ("source", "kind", "server", "version", "connector_count", "sync_rule_count")
+        ),
+    )
     if summary["not_compared"]:
         lines += ["", "Not compared (one input cannot carry it): " + ", ".join(summary["not_compared"]) + "."]
     if gate["violations"]:
-        lines += ["", "## Gate violations", "", "| rule | limit | actual | message |", "|---|---|---|---|"]
-        lines += [f"| {v['rule']} | {v['limit']} | {v['actual']} | {_md(v['message'])} |" for v in gate["violations"]]
+        lines += markdown_table(
+            ["rule", "limit", "actual", "message"],
+            ([v["rule"], v["limit"], v["actual"], v["message"]] for v in gate["violations"]),
+            "Gate violations",
+        )
     if summary["categories"]:
-        lines += ["", "## Differences by category", "", "| category | count |", "|---|---|"]
-        lines += [f"| {c} | {n} |" for c, n in summary["categories"].items()]
+        lines += markdown_table(["category", "count"], summary["categories"].items(), "Differences by category")
     significant = [d for d in result["differences"] if d["severity"] != "info"]
     drift = [d for d in result["differences"] if d["severity"] == "info"]
     for title, items in (("Differences", significant), ("Expected drift (info)", drift)):
-        if not items:
-            continue
-        lines += [
-            "",
-            f"## {title}",
-            "",
-            "| severity | category | object | field | reference | candidate | explanation |",
-        ]
-        lines.append("|---|---|---|---|---|---|---|")
-        for d in items:
-            lines.append(
-                f"| {d['severity']} | {d['category']} | {_md(d['object'])} | {_md(d['field'])} | "
-                f"{_md(d['reference'])} | {_md(d['candidate'])} | {_md(d['explanation'])} |"
+        if items:
+            lines += markdown_table(
+                ["severity", "category", "object", "field", "reference", "candidate", "explanation"],
+                ([d[k] for k in CSV_HEADER] for d in items),
+                title,
             )
     for side in ("reference", "candidate"):
         findings = result["findings"][side]
         if findings:
-            lines += [
-                "",
-                f"## Findings on the {side}",
-                "",
-                "| severity | finding | object | explanation |",
-                "|---|---|---|---|",
-            ]
-            lines += [
-                f"| {f['severity']} | {f['category']} | {_md(f['object'])} | {_md(f['explanation'])} |"
-                for f in findings
-            ]
+            lines += markdown_table(
+                ["severity", "finding", "object", "explanation"],
+                ([f["severity"], f["category"], f["object"], f["explanation"]] for f in findings),
+                f"Findings on the {side}",
+            )
     return "\n".join(lines) + "\n"
 
 
