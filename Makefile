@@ -13,12 +13,13 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv test lint ruff changelog ansible-lint sanity units pscheck molecule ee demo clean bench
+.PHONY: help venv test lint ruff changelog ansible-lint sanity units pscheck molecule ee demo clean bench lab-reset
 
 help:
 	@echo "make demo  - swing migration against the lab (not built yet)"
 	@echo "make test  - every quality gate: ruff, ansible-lint, sanity, unit tests, PowerShell check, molecule, EE"
 	@echo "make venv  - create .venv and the collection link used by ansible-playbook/ansible-doc"
+	@echo "make lab-reset - return the lab inventory (inventories/lab) to its starting state"
 
 venv: $(STAMP) $(COLLECTION_LINK)
 
@@ -34,7 +35,7 @@ $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../.. $@
 
-test: venv ruff changelog ansible-lint units sanity molecule ee
+test: venv ruff changelog pscheck ansible-lint units sanity molecule ee
 	@echo "make test: all gates passed"
 
 lint: ruff ansible-lint
@@ -49,9 +50,11 @@ ansible-lint: venv
 units: venv
 	$(BIN)/pytest tests/unit
 
-# The PowerShell parse check also runs inside `units`; this target runs it alone.
+# The PowerShell checks (parse, then the helper contract and cmdlet catalogue); their own tests
+# run inside `units`.
 pscheck: venv
 	$(BIN)/python tools/pscheck.py
+	$(BIN)/python tools/helpercheck.py
 
 changelog: venv
 	$(BIN)/antsibull-changelog lint
@@ -73,6 +76,10 @@ bench: venv
 demo: venv
 	@echo "make demo: the lab swing migration is not built yet (issues 6-8)."
 	@echo "It will reset the lab and run playbooks/swing_migration.yml on inventories/lab."
+
+# Return the lab (inventories/lab) to the starting state its inventory describes.
+lab-reset: venv
+	$(BIN)/ansible-playbook -i inventories/lab playbooks/lab_reset.yml
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache .coverage htmlcov tests/output

@@ -9,13 +9,17 @@ Subclasses declare ``ARGUMENT_SPEC`` (matching the module documentation) and imp
 1. validate the arguments against ``ARGUMENT_SPEC`` before anything else happens, with the
    validator behind ``ActionBase.validate_argument_spec`` but reporting every error at once
    (``validate_argument_spec`` raises with the first error only);
-2. resolve the backend (``entra_connect_backend`` host variable: ``windows`` or ``lab``) once;
+2. resolve the backend (``entra_connect_backend`` host variable: ``windows`` or ``lab``) once and,
+   for modules that act on a server (``USES_SERVER``), build ``self.ec_server``: the
+   :class:`~.server.Server` facade over that backend; nothing else branches on the backend;
 3. call ``_ec_run`` with the validated parameters and check mode;
-4. turn an :class:`EntraConnectError` into a failed result with a clear ``msg``.
+4. turn an :class:`EntraConnectError` into a failed result with a clear ``msg`` (or an
+   unreachable one when the host stopped answering), and pass on the backend's warnings.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -24,8 +28,21 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
     EntraConnectError,
 )
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import Server
 
 BACKEND_VAR = "entra_connect_backend"
+LAB_DIR_VAR = "entra_connect_lab_dir"
+LAB_VARS = (
+    "entra_connect_lab_server",
+    "entra_connect_lab_faults",
+    "entra_connect_lab_seed",
+    "entra_connect_lab_size",
+    "entra_connect_lab_domain",
+    "entra_connect_lab_tenant",
+    "entra_connect_lab_tenant_version",
+    "entra_connect_lab_cycle_polls",
+    "entra_connect_lab_operator",
+)
 BACKENDS = ("windows", "lab")
 DEFAULT_BACKEND = "windows"
 
@@ -60,14 +77,21 @@ class EntraConnectAction(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         task_vars = task_vars or {}
+        self.ec_server: Server | None = None
         try:
             params = self._ec_validate_arguments()
             self.ec_backend = self._ec_resolve_backend(task_vars)
+            if self.USES_SERVER:
+                self.ec_server = self._ec_build_server(task_vars)
             result.update(self._ec_run(params, task_vars, bool(self._task.check_mode)))
         except EntraConnectError as err:
             result.update(err.details)
-            result["failed"] = True
+            if not err.details.get("unreachable"):
+                result["failed"] = True
             result["msg"] = err.message
+        warnings = getattr(getattr(self.ec_server, "backend", None), "warnings", None)
+        if warnings:
+            result["warnings"] = [*result.get("warnings", []), *warnings]
         result.setdefault("changed", False)
         return result
 
@@ -92,6 +116,35 @@ class EntraConnectAction(ActionBase):
         raw = task_vars.get(BACKEND_VAR)
         value = self._templar.template(raw) if raw is not None else None
         return resolve_backend_name(value, host)
+
+    def invalid(self, name: str, value: Any, fix: str) -> EntraConnectError:
+        """The error for a bad option value, worded like ansible.windows: name, value, fix."""
+        return EntraConnectError(f"Invalid value given for '{name}': {value!r}; {fix}")
+
+    def _ec_build_server(self, task_vars: dict[str, Any]) -> Server:
+        host = task_vars.get("inventory_hostname", "?")
+        check_mode = bool(self._task.check_mode)
+        if self.ec_backend == "lab":
+            # Imported here: only lab runs need the emulator.
+            from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import LabBackend
+            from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import (
+                read_settings,
+            )
+
+            variables = {name: self._templar.template(task_vars[name]) for name in LAB_VARS if name in task_vars}
+            return Server(LabBackend(self._ec_lab_dir(task_vars), read_settings(host, variables)), host, check_mode)
+        from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.windows import WindowsBackend
+
+        return Server(WindowsBackend(self, task_vars, host), host, check_mode)
+
+    def _ec_lab_dir(self, task_vars: dict[str, Any]) -> str:
+        """``entra_connect_lab_dir``; default ``.lab`` beside the inventory; relative to the inventory."""
+        base = task_vars.get("inventory_dir") or self._loader.get_basedir()
+        raw = task_vars.get(LAB_DIR_VAR)
+        value = self._templar.template(raw) if raw is not None else ".lab"
+        if not isinstance(value, str) or not value:
+            raise EntraConnectError(f"Invalid value given for '{LAB_DIR_VAR}': {value!r}; give a folder path")
+        return os.path.join(base, os.path.expanduser(value))
 
     def _ec_run(self, params: dict[str, Any], task_vars: dict[str, Any], check_mode: bool) -> dict[str, Any]:
         """Do the module's work.

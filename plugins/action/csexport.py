@@ -1,0 +1,90 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin of hybrid_identity.entra_connect.csexport: csexport on the server, analysis here."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.archives import extract
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import analyse
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.writers import (
+    StreamingReport,
+    render_markdown,
+)
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import EntraConnectError
+
+
+def file_label(connector: str) -> str:
+    """A file name for a connector name ('contoso.com - AAD' -> 'contoso.com - AAD'), path-safe."""
+    return re.sub(r'[\\/:*?"<>|]', "_", connector).strip() or "connector"
+
+
+class ActionModule(EntraConnectAction):
+    USES_SERVER = True
+    ARGUMENT_SPEC = {
+        "connectors": {"type": "list", "elements": "str", "default": []},
+        "filter": {"type": "str", "choices": ["x", "m", "e", "i", "s"], "default": "x"},
+        "dest": {"type": "path"},
+        "gates": {"type": "dict", "default": {}},
+        "fail_on_gate": {"type": "bool", "default": True},
+        "baseline": {"type": "list", "elements": "path", "default": []},
+    }
+
+    def _ec_run(self, params: dict[str, Any], task_vars: dict[str, Any], check_mode: bool) -> dict[str, Any]:
+        server = self.ec_server
+        available = [c["name"] for c in server.call("Get-EntraConnectConnectorList")["connectors"]]
+        names = params["connectors"] or available
+        unknown = [n for n in names if n not in available]
+        if unknown:
+            raise EntraConnectError(
+                f"No connector named {', '.join(repr(n) for n in unknown)} on {server.host}; "
+                f"its connectors are: {', '.join(available)}"
+            )
+        dest = Path(self._loader.path_dwim(params["dest"])) if params["dest"] else None
+        work = Path(tempfile.mkdtemp(prefix="entra_connect-csexport-"))
+        try:
+            xml_files = []
+            for name in names:
+                exported = server.call("Export-EntraConnectConnectorSpace", ConnectorName=name, Filter=params["filter"])
+                archive = server.fetch_archive(exported, work / f"{file_label(name)}.zip")
+                unpacked = work / file_label(name)
+                extract(archive, unpacked)
+                xml = unpacked / "csexport.xml"
+                if not xml.is_file():
+                    raise EntraConnectError(
+                        f"The csexport archive of '{name}' from {server.host} holds no csexport.xml"
+                    )
+                xml_files.append(xml)
+            report = StreamingReport(str(dest)) if dest else None
+            try:
+                result = analyse(
+                    [str(p) for p in xml_files],
+                    connectors=names,
+                    gates=params["gates"],
+                    baseline=[self._loader.path_dwim(p) for p in params["baseline"]],
+                    change_rows=report.change_rows if report else None,
+                    object_rows=report.object_rows if report else None,
+                )
+                if report:
+                    # The XML files go with the report: they are the evidence the gates were run on.
+                    result["report_files"] = report.commit(result, render_markdown(result))
+                    for name, xml in zip(names, xml_files, strict=True):
+                        target = dest / f"{file_label(name)}.xml"
+                        shutil.copyfile(xml, target)
+                        result["report_files"].append(str(target))
+            finally:
+                if report:
+                    report.abort()
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        result.update(host=server.host, filter=params["filter"], connector_names=names)
+        if params["fail_on_gate"] and not result["gate"]["passed"]:
+            result["failed"] = True
+            result["msg"] = "; ".join(v["message"] for v in result["gate"]["violations"])
+        return result

@@ -1,0 +1,742 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# The PowerShell helpers of hybrid_identity.entra_connect. For internal collection use only.
+#
+# This is the only code of the collection that runs on Windows. The Windows backend sends this
+# file as the script of ansible.windows.win_powershell, after a generated param block and before
+# a one-line call of one helper. Each helper does one read or one write against the ADSync engine
+# and returns one [PSCustomObject] whose fields are exactly those of its entry in
+# plugins/plugin_utils/contract.py; the Python action plugins make every decision.
+#
+# Rules checked by tools/helpercheck.py: every ADSync/ADSyncTools cmdlet called is in the
+# catalogue and undocumented ones only where the contract gives the reason; parameters are
+# always named (no splatting); read helpers set $WhatIfPreference = $false (some ADSync Get-
+# cmdlets support ShouldProcess and would do nothing under check mode); no formatting.
+# Wire types: DateTime as ISO 8601 UTC strings, TimeSpan as seconds, enums by name.
+
+function ConvertTo-EntraConnectUtcString {
+    <#
+    .SYNOPSIS
+    A DateTime as an ISO 8601 UTC string, or $null.
+    .PARAMETER Value
+    The DateTime. A value of kind Unspecified is taken as UTC (ADSync stores UTC times).
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [AllowNull()]
+        [object]$Value
+    )
+    if ($null -eq $Value) {
+        return $null
+    }
+    $time = [DateTime]$Value
+    if ($time.Kind -eq [DateTimeKind]::Local) {
+        $time = $time.ToUniversalTime()
+    }
+    else {
+        $time = [DateTime]::SpecifyKind($time, [DateTimeKind]::Utc)
+    }
+    $time.ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [Globalization.CultureInfo]::InvariantCulture)
+}
+
+function Import-EntraConnectADSync {
+    <#
+    .SYNOPSIS
+    Imports the ADSync module from the sync engine's installation folder and returns that folder.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    $parameters = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Services\ADSync\Parameters' -ErrorAction SilentlyContinue
+    if (-not $parameters -or -not $parameters.Path) {
+        throw 'The Entra Connect sync engine is not installed on this server (no ADSync service parameters in the registry).'
+    }
+    $module = Join-Path -Path $parameters.Path -ChildPath 'Bin\ADSync\ADSync.psd1'
+    Import-Module -Name $module -Verbose:$false
+    [string]$parameters.Path
+}
+
+function New-EntraConnectArchive {
+    <#
+    .SYNOPSIS
+    Compresses a folder into a zip archive and returns the archive's SHA-256 (lower-case hex).
+    .PARAMETER SourcePath
+    The folder to compress.
+    .PARAMETER ArchivePath
+    The zip file to create.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$SourcePath,
+        [Parameter(Mandatory)]
+        [string]$ArchivePath
+    )
+    Add-Type -AssemblyName 'System.IO.Compression.FileSystem'
+    [System.IO.Compression.ZipFile]::CreateFromDirectory($SourcePath, $ArchivePath)
+    (Get-FileHash -LiteralPath $ArchivePath -Algorithm SHA256).Hash.ToLowerInvariant()
+}
+
+function ConvertTo-EntraConnectSchedulerResult {
+    <#
+    .SYNOPSIS
+    The scheduler fields of the contract from a Get-ADSyncScheduler object.
+    .PARAMETER Scheduler
+    The Get-ADSyncScheduler result.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [object]$Scheduler
+    )
+    $customized = $null
+    if ($null -ne $Scheduler.CustomizedSyncCycleInterval) {
+        $customized = [int64]$Scheduler.CustomizedSyncCycleInterval.TotalSeconds
+    }
+    [PSCustomObject]@{
+        allowed_sync_cycle_interval_seconds = [int64]$Scheduler.AllowedSyncCycleInterval.TotalSeconds
+        currently_effective_sync_cycle_interval_seconds = [int64]$Scheduler.CurrentlyEffectiveSyncCycleInterval.TotalSeconds
+        customized_sync_cycle_interval_seconds = $customized
+        next_sync_cycle_policy_type = [string]$Scheduler.NextSyncCyclePolicyType
+        next_sync_cycle_start_at = ConvertTo-EntraConnectUtcString -Value $Scheduler.NextSyncCycleStartTimeInUTC
+        purge_run_history_interval_seconds = [int64]$Scheduler.PurgeRunHistoryInterval.TotalSeconds
+        sync_cycle_enabled = [bool]$Scheduler.SyncCycleEnabled
+        maintenance_enabled = [bool]$Scheduler.MaintenanceEnabled
+        staging_mode_enabled = [bool]$Scheduler.StagingModeEnabled
+        scheduler_suspended = [bool]$Scheduler.SchedulerSuspended
+        sync_cycle_in_progress = [bool]$Scheduler.SyncCycleInProgress
+    }
+}
+
+function ConvertTo-EntraConnectRunResult {
+    <#
+    .SYNOPSIS
+    The run fields of the contract from a Get-ADSyncRunProfileResult object.
+    .PARAMETER Run
+    One Get-ADSyncRunProfileResult result.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [object]$Run
+    )
+    [PSCustomObject]@{
+        run_history_id = [string]$Run.RunHistoryId
+        connector_name = [string]$Run.ConnectorName
+        run_profile_name = [string]$Run.RunProfileName
+        run_number = [int]$Run.RunNumber
+        result = [string]$Run.Result
+        is_run_complete = [bool]$Run.IsRunComplete
+        started_at = ConvertTo-EntraConnectUtcString -Value $Run.StartDate
+        ended_at = ConvertTo-EntraConnectUtcString -Value $Run.EndDate
+    }
+}
+
+function ConvertTo-EntraConnectConnectorResult {
+    <#
+    .SYNOPSIS
+    The connector fields of the contract from a Get-ADSyncConnector object.
+    .PARAMETER Connector
+    One Get-ADSyncConnector result.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [object]$Connector
+    )
+    $partitions = [System.Collections.Generic.List[object]]::new()
+    foreach ($partition in @($Connector.Partitions)) {
+        $partitions.Add([PSCustomObject]@{
+                name = [string]$partition.Name
+                selected = [bool]$partition.Selected
+            })
+    }
+    $runProfiles = @(@($Connector.RunProfiles) | ForEach-Object -Process { [string]$_.Name })
+    [PSCustomObject]@{
+        name = [string]$Connector.Name
+        identifier = [string]$Connector.Identifier
+        type = [string]$Connector.ConnectorTypeName
+        subtype = [string]$Connector.Subtype
+        partitions = $partitions.ToArray()
+        run_profiles = $runProfiles
+    }
+}
+
+function Get-EntraConnectServerState {
+    <#
+    .SYNOPSIS
+    Everything server_info reports, in one round trip.
+    .DESCRIPTION
+    A server without Entra Connect answers installed = $false; a server with the binaries but no
+    sync engine configuration answers configured = $false. Neither is an error.
+    .PARAMETER RunHistoryCount
+    How many of the newest run profile results to return.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [int]$RunHistoryCount
+    )
+    $ErrorActionPreference = 'Stop'
+    $WhatIfPreference = $false
+
+    $wizard = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Azure AD Connect' -ErrorAction SilentlyContinue
+    $engine = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Services\ADSync\Parameters' -ErrorAction SilentlyContinue
+    $service = Get-CimInstance -ClassName Win32_Service -Filter "Name='ADSync'" -ErrorAction SilentlyContinue
+
+    $productVersion = $null
+    if ($wizard -and $wizard.WizardPath -and (Test-Path -LiteralPath $wizard.WizardPath)) {
+        $productVersion = [string](Get-Item -LiteralPath $wizard.WizardPath).VersionInfo.FileVersion
+    }
+    $engineVersion = $null
+    $serviceResult = $null
+    if ($service) {
+        $image = ([string]$service.PathName).Trim().Trim('"')
+        if (Test-Path -LiteralPath $image) {
+            $engineVersion = [string](Get-Item -LiteralPath $image).VersionInfo.FileVersion
+        }
+        $serviceResult = [PSCustomObject]@{
+            account = [string]$service.StartName
+            state = [string]$service.State
+            start_mode = [string]$service.StartMode
+        }
+    }
+    $installPath = $null
+    if ($engine -and $engine.Path) {
+        $installPath = [string]$engine.Path
+    }
+    $installed = [bool](($wizard -and $wizard.WizardPath) -or $service)
+
+    $database = $null
+    $scheduler = $null
+    $globalParameters = @{}
+    $connectors = [System.Collections.Generic.List[object]]::new()
+    $busy = @()
+    $autoUpgrade = $null
+    $runs = [System.Collections.Generic.List[object]]::new()
+    $configured = $false
+    if ($service -and $installPath) {
+        $null = Import-EntraConnectADSync
+        foreach ($connector in @(Get-ADSyncConnector)) {
+            $result = ConvertTo-EntraConnectConnectorResult -Connector $connector
+            $statistics = $null
+            try {
+                $counts = Get-ADSyncConnectorStatistics -ConnectorName $connector.Name
+                $statistics = [PSCustomObject]@{
+                    export_add_count = [int]$counts.ExportAdds
+                    export_update_count = [int]$counts.ExportUpdates
+                    export_delete_count = [int]$counts.ExportDeletes
+                    import_add_count = [int]$counts.ImportAdds
+                    import_update_count = [int]$counts.ImportUpdates
+                    import_delete_count = [int]$counts.ImportDeletes
+                    import_no_change_count = [int]$counts.ImportNoChange
+                    total_connector_count = [int]$counts.TotalConnectors
+                }
+            }
+            catch {
+                Write-Warning -Message "Get-ADSyncConnectorStatistics failed for connector '$($connector.Name)': $($_.Exception.Message)"
+            }
+            $override = $null
+            $flags = Get-ADSyncSchedulerConnectorOverride -ConnectorName $connector.Name
+            if ($flags) {
+                $override = [PSCustomObject]@{
+                    full_import_required = [bool]$flags.FullImportRequired
+                    full_sync_required = [bool]$flags.FullSyncRequired
+                }
+            }
+            $connectors.Add([PSCustomObject]@{
+                    name = $result.name
+                    identifier = $result.identifier
+                    type = $result.type
+                    subtype = $result.subtype
+                    partitions = $result.partitions
+                    run_profiles = $result.run_profiles
+                    statistics = $statistics
+                    override = $override
+                })
+        }
+        $configured = $connectors.Count -gt 0
+        $scheduler = ConvertTo-EntraConnectSchedulerResult -Scheduler (Get-ADSyncScheduler)
+        foreach ($parameter in @((Get-ADSyncGlobalSettings).Parameters)) {
+            $globalParameters[[string]$parameter.Name] = $parameter.Value
+        }
+        $busy = @(Get-ADSyncConnectorRunStatus | ForEach-Object -Process { [string]$_.ConnectorName })
+        $autoUpgrade = [string](Get-ADSyncAutoUpgrade)
+        $db = Get-ADSyncDatabaseConfiguration
+        $database = [PSCustomObject]@{
+            local_db = [bool]$db.IsLocalDBInstalled
+            server = [string]$db.SqlServerName
+            instance = [string]$db.SqlServerInstanceName
+            name = [string]$db.SqlServerDBName
+            used_space_mb = [double]$db.UsedSpaceInMb
+        }
+        foreach ($run in @(Get-ADSyncRunProfileResult -NumberRequested $RunHistoryCount)) {
+            $runs.Add((ConvertTo-EntraConnectRunResult -Run $run))
+        }
+    }
+    $tools = [bool](Get-Command -Name 'Enable-ADSyncToolsStagingMode' -ErrorAction SilentlyContinue)
+
+    [PSCustomObject]@{
+        computer_name = [string]$env:COMPUTERNAME
+        collected_at = ConvertTo-EntraConnectUtcString -Value ([DateTime]::UtcNow)
+        installed = $installed
+        configured = $configured
+        product_version = $productVersion
+        engine_version = $engineVersion
+        install_path = $installPath
+        service = $serviceResult
+        database = $database
+        scheduler = $scheduler
+        global_parameters = $globalParameters
+        connectors = $connectors.ToArray()
+        busy_connectors = $busy
+        auto_upgrade_state = $autoUpgrade
+        runs = $runs.ToArray()
+        adsynctools_staging_available = $tools
+    }
+}
+
+function Get-EntraConnectSyncStatus {
+    <#
+    .SYNOPSIS
+    The scheduler, the busy connectors and the staging global setting: the read that waits poll.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param()
+    $ErrorActionPreference = 'Stop'
+    $WhatIfPreference = $false
+    $null = Import-EntraConnectADSync
+    $scheduler = ConvertTo-EntraConnectSchedulerResult -Scheduler (Get-ADSyncScheduler)
+    $busy = @(Get-ADSyncConnectorRunStatus | ForEach-Object -Process { [string]$_.ConnectorName })
+    $staging = (Get-ADSyncGlobalSettings).Parameters['Microsoft.Synchronize.StagingMode']
+    $stagingValue = $null
+    if ($staging) {
+        $stagingValue = [string]$staging.Value
+    }
+    [PSCustomObject]@{
+        scheduler = $scheduler
+        busy_connectors = $busy
+        staging_mode_global_setting = $stagingValue
+    }
+}
+
+function Get-EntraConnectRunHistory {
+    <#
+    .SYNOPSIS
+    The newest run profile results, newest first.
+    .PARAMETER NumberRequested
+    How many results to return.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [int]$NumberRequested
+    )
+    $ErrorActionPreference = 'Stop'
+    $WhatIfPreference = $false
+    $null = Import-EntraConnectADSync
+    $runs = [System.Collections.Generic.List[object]]::new()
+    foreach ($run in @(Get-ADSyncRunProfileResult -NumberRequested $NumberRequested)) {
+        $runs.Add((ConvertTo-EntraConnectRunResult -Run $run))
+    }
+    [PSCustomObject]@{
+        runs = $runs.ToArray()
+    }
+}
+
+function Get-EntraConnectConnectorList {
+    <#
+    .SYNOPSIS
+    The connectors with their partitions and run profile names.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param()
+    $ErrorActionPreference = 'Stop'
+    $WhatIfPreference = $false
+    $null = Import-EntraConnectADSync
+    $connectors = [System.Collections.Generic.List[object]]::new()
+    foreach ($connector in @(Get-ADSyncConnector)) {
+        $connectors.Add((ConvertTo-EntraConnectConnectorResult -Connector $connector))
+    }
+    [PSCustomObject]@{
+        connectors = $connectors.ToArray()
+    }
+}
+
+function Set-EntraConnectStagingMode {
+    <#
+    .SYNOPSIS
+    Writes the global setting Microsoft.Synchronize.StagingMode.
+    .PARAMETER Enabled
+    $true writes 'True' (staging), $false writes 'False' (active).
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [bool]$Enabled
+    )
+    $ErrorActionPreference = 'Stop'
+    $null = Import-EntraConnectADSync
+    $settings = Get-ADSyncGlobalSettings
+    $parameter = $settings.Parameters['Microsoft.Synchronize.StagingMode']
+    if (-not $parameter) {
+        throw 'The global settings of this server have no Microsoft.Synchronize.StagingMode parameter.'
+    }
+    $previous = [string]$parameter.Value
+    $value = [string]$Enabled
+    if ($PSCmdlet.ShouldProcess('Microsoft.Synchronize.StagingMode', "Set to $value")) {
+        $parameter.Value = $value
+        $null = Set-ADSyncGlobalSettings -GlobalSettings $settings
+    }
+    [PSCustomObject]@{
+        previous_value = $previous
+        value = $value
+    }
+}
+
+function Enable-EntraConnectToolsStagingMode {
+    <#
+    .SYNOPSIS
+    Runs the ADSyncTools Enable-ADSyncToolsStagingMode function (servers too old for the wizard).
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([PSCustomObject])]
+    param()
+    $ErrorActionPreference = 'Stop'
+    $null = Import-EntraConnectADSync
+    if ($PSCmdlet.ShouldProcess('staging mode', 'Enable-ADSyncToolsStagingMode')) {
+        $null = Enable-ADSyncToolsStagingMode
+    }
+    [PSCustomObject]@{
+        command = 'Enable-ADSyncToolsStagingMode'
+    }
+}
+
+function Disable-EntraConnectToolsStagingMode {
+    <#
+    .SYNOPSIS
+    Runs the ADSyncTools Disable-ADSyncToolsStagingMode function (servers too old for the wizard).
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([PSCustomObject])]
+    param()
+    $ErrorActionPreference = 'Stop'
+    $null = Import-EntraConnectADSync
+    if ($PSCmdlet.ShouldProcess('staging mode', 'Disable-ADSyncToolsStagingMode')) {
+        $null = Disable-ADSyncToolsStagingMode
+    }
+    [PSCustomObject]@{
+        command = 'Disable-ADSyncToolsStagingMode'
+    }
+}
+
+function Start-EntraConnectSyncCycle {
+    <#
+    .SYNOPSIS
+    Starts a scheduler sync cycle; it runs asynchronously.
+    .PARAMETER PolicyType
+    Delta or Initial.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [ValidateSet('Delta', 'Initial')]
+        [string]$PolicyType
+    )
+    $ErrorActionPreference = 'Stop'
+    $null = Import-EntraConnectADSync
+    $result = 'WhatIf'
+    if ($PSCmdlet.ShouldProcess('sync cycle', "Start $PolicyType")) {
+        $result = [string](Start-ADSyncSyncCycle -PolicyType $PolicyType).Result
+    }
+    [PSCustomObject]@{
+        result = $result
+    }
+}
+
+function Invoke-EntraConnectRunProfile {
+    <#
+    .SYNOPSIS
+    Runs one run profile on one connector and returns when the connector completes.
+    .PARAMETER ConnectorName
+    The connector name as the Synchronization Service shows it.
+    .PARAMETER RunProfileName
+    The run profile name, for example 'Full Import' or 'Delta Synchronization'.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$ConnectorName,
+        [Parameter(Mandatory)]
+        [string]$RunProfileName
+    )
+    $ErrorActionPreference = 'Stop'
+    $null = Import-EntraConnectADSync
+    if ($PSCmdlet.ShouldProcess($ConnectorName, $RunProfileName)) {
+        $null = Invoke-ADSyncRunProfile -ConnectorName $ConnectorName -RunProfileName $RunProfileName
+    }
+    [PSCustomObject]@{
+        connector_name = $ConnectorName
+        run_profile_name = $RunProfileName
+    }
+}
+
+function Set-EntraConnectScheduler {
+    <#
+    .SYNOPSIS
+    Sets the given settable scheduler fields, one Set-ADSyncScheduler call each.
+    .PARAMETER SyncCycleEnabled
+    Set-ADSyncScheduler -SyncCycleEnabled.
+    .PARAMETER MaintenanceEnabled
+    Set-ADSyncScheduler -MaintenanceEnabled.
+    .PARAMETER NextSyncCyclePolicyType
+    Set-ADSyncScheduler -NextSyncCyclePolicyType (Delta or Initial).
+    .PARAMETER CustomizedSyncCycleIntervalSeconds
+    Set-ADSyncScheduler -CustomizedSyncCycleInterval, in seconds.
+    .PARAMETER PurgeRunHistoryIntervalSeconds
+    Set-ADSyncScheduler -PurgeRunHistoryInterval, in seconds.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([PSCustomObject])]
+    param(
+        [bool]$SyncCycleEnabled,
+        [bool]$MaintenanceEnabled,
+        [ValidateSet('Delta', 'Initial')]
+        [string]$NextSyncCyclePolicyType,
+        [int]$CustomizedSyncCycleIntervalSeconds,
+        [int]$PurgeRunHistoryIntervalSeconds
+    )
+    $ErrorActionPreference = 'Stop'
+    $null = Import-EntraConnectADSync
+    $fields = [System.Collections.Generic.List[string]]::new()
+    if ($PSCmdlet.ShouldProcess('scheduler', 'Set-ADSyncScheduler')) {
+        if ($PSBoundParameters.ContainsKey('SyncCycleEnabled')) {
+            $null = Set-ADSyncScheduler -SyncCycleEnabled $SyncCycleEnabled
+            $fields.Add('sync_cycle_enabled')
+        }
+        if ($PSBoundParameters.ContainsKey('MaintenanceEnabled')) {
+            $null = Set-ADSyncScheduler -MaintenanceEnabled $MaintenanceEnabled
+            $fields.Add('maintenance_enabled')
+        }
+        if ($PSBoundParameters.ContainsKey('NextSyncCyclePolicyType')) {
+            $null = Set-ADSyncScheduler -NextSyncCyclePolicyType $NextSyncCyclePolicyType
+            $fields.Add('next_sync_cycle_policy_type')
+        }
+        if ($PSBoundParameters.ContainsKey('CustomizedSyncCycleIntervalSeconds')) {
+            $null = Set-ADSyncScheduler -CustomizedSyncCycleInterval ([TimeSpan]::FromSeconds($CustomizedSyncCycleIntervalSeconds))
+            $fields.Add('customized_sync_cycle_interval_seconds')
+        }
+        if ($PSBoundParameters.ContainsKey('PurgeRunHistoryIntervalSeconds')) {
+            $null = Set-ADSyncScheduler -PurgeRunHistoryInterval ([TimeSpan]::FromSeconds($PurgeRunHistoryIntervalSeconds))
+            $fields.Add('purge_run_history_interval_seconds')
+        }
+    }
+    [PSCustomObject]@{
+        fields = $fields.ToArray()
+    }
+}
+
+function Set-EntraConnectSchedulerConnectorOverride {
+    <#
+    .SYNOPSIS
+    Sets the full import and full sync flags of one connector for the next sync cycle.
+    .PARAMETER ConnectorName
+    The connector name.
+    .PARAMETER FullImportRequired
+    Whether the next cycle runs a full import on this connector.
+    .PARAMETER FullSyncRequired
+    Whether the next cycle runs a full synchronization on this connector.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$ConnectorName,
+        [Parameter(Mandatory)]
+        [bool]$FullImportRequired,
+        [Parameter(Mandatory)]
+        [bool]$FullSyncRequired
+    )
+    $ErrorActionPreference = 'Stop'
+    $null = Import-EntraConnectADSync
+    if ($PSCmdlet.ShouldProcess($ConnectorName, 'Set-ADSyncSchedulerConnectorOverride')) {
+        $null = Set-ADSyncSchedulerConnectorOverride -ConnectorName $ConnectorName -FullImportRequired $FullImportRequired -FullSyncRequired $FullSyncRequired
+    }
+    [PSCustomObject]@{
+        connector_name = $ConnectorName
+        full_import_required = $FullImportRequired
+        full_sync_required = $FullSyncRequired
+    }
+}
+
+function Set-EntraConnectAutoUpgrade {
+    <#
+    .SYNOPSIS
+    Sets automatic upgrade to Enabled or Disabled.
+    .PARAMETER State
+    Enabled or Disabled (Suspended is set by the product only).
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [ValidateSet('Enabled', 'Disabled')]
+        [string]$State
+    )
+    $ErrorActionPreference = 'Stop'
+    $null = Import-EntraConnectADSync
+    if ($PSCmdlet.ShouldProcess('automatic upgrade', $State)) {
+        $null = Set-ADSyncAutoUpgrade -AutoUpgradeState $State
+    }
+    [PSCustomObject]@{
+        state = $State
+    }
+}
+
+function Export-EntraConnectServerConfiguration {
+    <#
+    .SYNOPSIS
+    Exports the server configuration and the newest synchronization policy JSON files into a new
+    temp folder, as one zip archive with its SHA-256.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param()
+    $ErrorActionPreference = 'Stop'
+    $WhatIfPreference = $false
+    $null = Import-EntraConnectADSync
+    $temp = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('EntraConnect-' + [guid]::NewGuid().ToString('N'))
+    $content = Join-Path -Path $temp -ChildPath 'content'
+    $archive = Join-Path -Path $temp -ChildPath 'settings.zip'
+    try {
+        $configuration = Join-Path -Path $content -ChildPath 'ServerConfiguration'
+        $null = New-Item -ItemType Directory -Path $configuration
+        Get-ADSyncServerConfiguration -Path $configuration
+        $policyFolder = Join-Path -Path $env:ProgramData -ChildPath 'AADConnect'
+        foreach ($pattern in @('Applied-SynchronizationPolicy-*.json', 'Exported-SynchronizationPolicy-*.json')) {
+            $newest = Get-ChildItem -LiteralPath $policyFolder -Filter $pattern -File -ErrorAction SilentlyContinue |
+                Sort-Object -Property LastWriteTimeUtc -Descending |
+                Select-Object -First 1
+            if ($newest) {
+                Copy-Item -LiteralPath $newest.FullName -Destination $content
+            }
+        }
+        $files = @(Get-ChildItem -LiteralPath $content -Recurse -File | ForEach-Object -Process { $_.FullName.Substring($content.Length + 1) })
+        $sha256 = New-EntraConnectArchive -SourcePath $content -ArchivePath $archive
+        $parameters = (Get-ADSyncGlobalSettings).Parameters
+        $version = $parameters['Microsoft.Synchronize.ServerConfigurationVersion']
+        $versionValue = $null
+        if ($version) {
+            $versionValue = [string]$version.Value
+        }
+        [PSCustomObject]@{
+            temp_path = $temp
+            archive_path = $archive
+            archive_sha256 = $sha256
+            archive_size = [int64](Get-Item -LiteralPath $archive).Length
+            files = $files
+            product_version = $versionValue
+            staging_mode_enabled = [bool](Get-ADSyncScheduler).StagingModeEnabled
+            exported_at = ConvertTo-EntraConnectUtcString -Value ([DateTime]::UtcNow)
+        }
+    }
+    catch {
+        Remove-Item -LiteralPath $temp -Recurse -Force -ErrorAction SilentlyContinue
+        throw
+    }
+}
+
+function Export-EntraConnectConnectorSpace {
+    <#
+    .SYNOPSIS
+    Runs csexport.exe for one connector into a new temp folder, as one zip archive with its SHA-256.
+    .PARAMETER ConnectorName
+    The connector name as the Synchronization Service shows it.
+    .PARAMETER Filter
+    The csexport /f: filter letter: x (pending exports, documented), m, e, i or s.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$ConnectorName,
+        [Parameter(Mandatory)]
+        [ValidateSet('x', 'm', 'e', 'i', 's')]
+        [string]$Filter
+    )
+    $ErrorActionPreference = 'Stop'
+    $WhatIfPreference = $false
+    $installPath = Import-EntraConnectADSync
+    $csexport = Join-Path -Path $installPath -ChildPath 'Bin\csexport.exe'
+    $temp = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('EntraConnect-' + [guid]::NewGuid().ToString('N'))
+    $content = Join-Path -Path $temp -ChildPath 'content'
+    $archive = Join-Path -Path $temp -ChildPath 'csexport.zip'
+    try {
+        $null = New-Item -ItemType Directory -Path $content
+        $xml = Join-Path -Path $content -ChildPath 'csexport.xml'
+        $lines = & $csexport $ConnectorName $xml "/f:$Filter"
+        $exitCode = $LASTEXITCODE
+        $output = (@($lines) | ForEach-Object -Process { [string]$_ }) -join "`n"
+        if ($exitCode -ne 0 -or -not (Test-Path -LiteralPath $xml)) {
+            throw "csexport.exe failed for connector '$ConnectorName' with exit code ${exitCode}: $output"
+        }
+        $sha256 = New-EntraConnectArchive -SourcePath $content -ArchivePath $archive
+        [PSCustomObject]@{
+            temp_path = $temp
+            archive_path = $archive
+            archive_sha256 = $sha256
+            archive_size = [int64](Get-Item -LiteralPath $archive).Length
+            files = @('csexport.xml')
+            output = $output
+        }
+    }
+    catch {
+        Remove-Item -LiteralPath $temp -Recurse -Force -ErrorAction SilentlyContinue
+        throw
+    }
+}
+
+function Remove-EntraConnectTempFolder {
+    <#
+    .SYNOPSIS
+    Removes a temp folder created by an Export- helper; refuses any other path.
+    .PARAMETER Path
+    The temp_path an Export- helper returned.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$Path
+    )
+    $ErrorActionPreference = 'Stop'
+    $WhatIfPreference = $false
+    $full = [System.IO.Path]::GetFullPath($Path)
+    $root = [System.IO.Path]::GetFullPath([System.IO.Path]::GetTempPath())
+    $leaf = Split-Path -Path $full -Leaf
+    if (-not $full.StartsWith($root, [System.StringComparison]::OrdinalIgnoreCase) -or -not $leaf.StartsWith('EntraConnect-')) {
+        throw "Refusing to remove '$Path': not a temp folder created by an Export-EntraConnect helper."
+    }
+    $removed = $false
+    if (Test-Path -LiteralPath $full) {
+        Remove-Item -LiteralPath $full -Recurse -Force
+        $removed = $true
+    }
+    [PSCustomObject]@{
+        path = $full
+        removed = $removed
+    }
+}

@@ -1,0 +1,65 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unpack the zip archives the Export- helpers make. For internal collection use only.
+
+Windows PowerShell 5.1 on .NET Framework before 4.6.1 writes ``ZipFile.CreateFromDirectory``
+entries with backslashes; both separators are accepted. Entries that are absolute or climb out
+with ``..`` are refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
+
+MAX_TOTAL_BYTES = 4 * 1024**3
+
+
+def safe_members(archive: zipfile.ZipFile, source: str) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
+    members = []
+    total = 0
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        name = info.filename.replace("\\", "/")
+        path = PurePosixPath(name)
+        if name.startswith("/") or ".." in path.parts or (len(name) > 1 and name[1] == ":"):
+            raise InputError(f"{source}: unsafe entry '{info.filename}' (absolute path or '..'); refusing to unpack")
+        total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise InputError(f"{source}: uncompressed size over {MAX_TOTAL_BYTES} bytes; refusing to unpack")
+        members.append((info, path))
+    return members
+
+
+def extract(zip_path: Path, dest: Path) -> list[str]:
+    """Unpack ``zip_path`` into ``dest`` (created); return the relative names (forward slashes)."""
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except (zipfile.BadZipFile, OSError) as err:
+        raise InputError(f"{zip_path}: not a readable zip file: {err}") from None
+    with archive:
+        members = safe_members(archive, str(zip_path))
+        dest.mkdir(parents=True, exist_ok=True)
+        for info, path in members:
+            target = dest.joinpath(*path.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(info) as source, open(target, "wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+    return sorted(str(p) for _, p in members)
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """relative name -> SHA-256 of every file under ``folder``."""
+    hashes = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                digest.update(block)
+        hashes[path.relative_to(folder).as_posix()] = digest.hexdigest()
+    return hashes

@@ -1,0 +1,168 @@
+"""Drive the collection's action plugins as Ansible does, against a lab, over either backend.
+
+``backend="lab"``: the action builds the real LabBackend (entra_connect_backend: lab).
+``backend="windows"``: the action builds the real WindowsBackend; only the transport is replaced:
+``_execute_module`` receives exactly what would go to ansible.windows.win_powershell, and answers
+as win_powershell answers, with the lab serving the helper named in the script. Recorded replies
+(tests/data/helpers/<helper>/<scenario>.json) replace the lab for errors, warnings and shapes
+that only a real server produces.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from unittest.mock import MagicMock
+
+from ansible.errors import AnsibleConnectionFailure
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import server as server_module
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import LabBackend
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import read_settings
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import HelperError, HostUnreachable
+
+DATA = Path(__file__).resolve().parents[3] / "data"
+CALL_LINE = re.compile(r"^\$Ansible\.Result = (?P<helper>[A-Za-z]+-EntraConnect[A-Za-z]+)(?P<args>.*)$", re.MULTILINE)
+
+
+def recorded(helper: str, scenario: str) -> dict:
+    return json.loads((DATA / "helpers" / helper / f"{scenario}.json").read_text(encoding="utf-8"))
+
+
+class VirtualTime:
+    """Sleeping advances a clock instead of waiting, so timeouts are tested in no time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+class WinPowerShellTransport:
+    """Stands where ansible.windows.win_powershell runs; the lab answers the helper it is sent."""
+
+    def __init__(self, lab_dir: Path, host: str, host_vars: dict, check_mode: bool) -> None:
+        self.lab = LabBackend(lab_dir, read_settings(host, host_vars))
+        self.check_mode = check_mode
+        self.sent: list[tuple[str, dict]] = []
+        self.replies: dict[str, list[dict]] = {}
+
+    def reply_with(self, helper: str, *replies: dict) -> None:
+        """Answer the next calls of ``helper`` with these win_powershell results, in order."""
+        self.replies.setdefault(helper, []).extend(replies)
+
+    def execute_module(self, module_name=None, module_args=None, task_vars=None, **kwargs):
+        assert module_name == "ansible.windows.win_powershell"
+        script = module_args["script"]
+        assert script.startswith("[CmdletBinding(SupportsShouldProcess)]\nparam(")
+        match = CALL_LINE.search(script)
+        helper = contract.helper(match.group("helper"))
+        params = module_args["parameters"]
+        assert match.group("args").split() == [t for name in params for t in (f"-{name}", f"${name}")]
+        assert module_args["depth"] == helper.depth + 2
+        assert module_args["error_action"] == "stop"
+        assert not (helper.mutates and self.check_mode), f"write helper {helper.name} sent in check mode"
+        self.sent.append((helper.name, dict(params)))
+        if self.replies.get(helper.name):
+            reply = self.replies[helper.name].pop(0)
+            if reply.get("_connection_failure"):
+                raise AnsibleConnectionFailure(reply["_connection_failure"])
+            return reply
+        try:
+            result = self.lab.invoke(helper, dict(params))
+        except HostUnreachable as err:
+            raise AnsibleConnectionFailure(f"winrm connection error: {err.message}") from None
+        except HelperError as err:
+            return failed_reply(err.message)
+        return {
+            "changed": False,
+            "result": result,
+            "output": [],
+            "error": [],
+            "warning": [],
+            "host_out": "",
+            "host_err": "",
+        }
+
+    def fetch_file(self, remote, local):
+        self.lab.fetch(remote, local)
+
+
+def failed_reply(message: str) -> dict:
+    """A win_powershell result for a script that threw (error_action: stop)."""
+    return {
+        "changed": False,
+        "failed": True,
+        "result": {},
+        "output": [],
+        "warning": [],
+        "host_out": "",
+        "host_err": "",
+        "error": [
+            {
+                "output": f"{message}\n    + CategoryInfo          : NotSpecified: (:) [], RuntimeException",
+                "error_details": None,
+                "exception": {"message": message, "type": "System.Management.Automation.RuntimeException"},
+                "fully_qualified_error_id": message,
+            }
+        ],
+    }
+
+
+def run_action(
+    action_class,
+    args: dict,
+    *,
+    backend: str = "lab",
+    lab_dir: Path,
+    host: str = "aadc01",
+    host_vars: dict | None = None,
+    check_mode: bool = False,
+    diff: bool = False,
+    transport: WinPowerShellTransport | None = None,
+    basedir: Path | None = None,
+):
+    """Run ``action_class`` once for ``host``; returns (result, transport or None)."""
+    host_vars = dict(host_vars or {})
+    task = MagicMock()
+    task.args = args
+    task.check_mode = check_mode
+    task.diff = diff
+    task.async_val = 0
+    task.action = f"hybrid_identity.entra_connect.{action_class.__module__.rsplit('.', 1)[-1]}"
+    loader = DataLoader()
+    if basedir:
+        loader.set_basedir(str(basedir))
+    connection = MagicMock()
+    action = action_class(
+        task=task,
+        connection=connection,
+        play_context=MagicMock(),
+        loader=loader,
+        templar=Templar(loader=loader),
+        shared_loader_obj=None,
+    )
+    task_vars = {"inventory_hostname": host, "entra_connect_backend": backend, **host_vars}
+    task_vars["entra_connect_lab_dir"] = str(lab_dir)
+    if backend == "windows":
+        transport = transport or WinPowerShellTransport(lab_dir, host, host_vars, check_mode)
+        action._execute_module = transport.execute_module
+        connection.fetch_file.side_effect = transport.fetch_file
+    return action.run(task_vars=task_vars), transport
+
+
+def use_virtual_time(monkeypatch) -> VirtualTime:
+    virtual = VirtualTime()
+    monkeypatch.setattr(server_module, "sleep", virtual.sleep)
+    monkeypatch.setattr(server_module, "clock", virtual.clock)
+    return virtual

@@ -1,0 +1,117 @@
+"""settings_export and csexport: files made on the server, fetched, verified, analysed, cleaned up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from ec_harness import run_action
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.action.csexport import ActionModule as Csexport
+from ansible_collections.hybrid_identity.entra_connect.plugins.action.settings_export import (
+    ActionModule as SettingsExport,
+)
+from ansible_collections.hybrid_identity.entra_connect.plugins.action.staging_mode import ActionModule as StagingMode
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import LabBackend
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.directory import base_directory
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import WorldSettings
+
+ENTRA = "contoso.onmicrosoft.com - AAD"
+SALES = "OU=Sales,OU=CORP,DC=contoso,DC=com"
+
+pytestmark = pytest.mark.parametrize("backend", ["lab", "windows"])
+
+
+def remote_leftovers(lab: Path) -> list[Path]:
+    remote = lab / "remote"
+    return sorted(remote.rglob("EntraConnect-*")) if remote.exists() else []
+
+
+def backups(dest: Path, host: str = "aadc01") -> list[str]:
+    return sorted(p.name for p in (dest / host).iterdir() if not p.name.startswith("."))
+
+
+def test_settings_export_stores_a_verified_backup_then_changes_nothing(backend, tmp_path):
+    lab, dest = tmp_path / "lab", tmp_path / "backups"
+    first, _ = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)
+    assert first.get("failed") is not True, first.get("msg")
+    assert first["changed"] is True
+    backup = Path(first["path"])
+    manifest = json.loads((backup / "manifest.json").read_text())
+    assert manifest == first["manifest"]
+    assert (manifest["host"], manifest["product_version"], manifest["staging_mode_enabled"]) == (
+        "aadc01",
+        "2.3.20.0",
+        False,
+    )
+    names = {f["name"] for f in manifest["files"]}
+    assert "ServerConfiguration/GlobalSettings/MV.xml" in names
+    assert any(n.startswith("Applied-SynchronizationPolicy-") for n in names)
+    assert (backup / "settings.zip").is_file()
+    assert remote_leftovers(lab) == []
+    again, _ = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)
+    assert (again["changed"], again["path"], again["differences"]) == (False, str(backup), [])
+    assert backups(dest) == [backup.name]
+
+
+def test_settings_export_sees_a_real_change_and_keeps_retention(backend, tmp_path, monkeypatch):
+    lab, dest = tmp_path / "lab", tmp_path / "backups"
+    stamps = iter(["20261124T050000Z", "20261124T060000Z", "20261124T070000Z"])
+    monkeypatch.setattr(
+        "ansible_collections.hybrid_identity.entra_connect.plugins.action.settings_export.backup_name",
+        lambda exported: next(stamps),
+    )
+    run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)
+    run_action(StagingMode, {"state": "enabled"}, backend=backend, lab_dir=lab)
+    changed, _ = run_action(SettingsExport, {"dest": str(dest), "retention": 1}, backend=backend, lab_dir=lab)
+    assert changed["changed"] is True
+    assert [d["object"] for d in changed["differences"]] == ["Microsoft.Synchronize.StagingMode"]
+    assert changed["removed"] == [str(dest / "aadc01" / "20261124T050000Z")]
+    assert backups(dest) == ["20261124T060000Z"]
+
+
+def test_settings_export_check_mode_writes_nothing(backend, tmp_path):
+    lab, dest = tmp_path / "lab", tmp_path / "backups"
+    result, _ = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab, check_mode=True)
+    assert result["changed"] is True
+    assert not dest.exists()
+    assert remote_leftovers(lab) == []
+
+
+def test_settings_export_refuses_a_corrupt_transfer_and_leaves_nothing(backend, tmp_path, monkeypatch):
+    lab, dest = tmp_path / "lab", tmp_path / "backups"
+    fetch = LabBackend.fetch
+
+    def corrupt(self, remote, local):
+        fetch(self, remote, local)
+        with open(local, "ab") as handle:
+            handle.write(b"garbage")
+
+    monkeypatch.setattr(LabBackend, "fetch", corrupt)
+    result, _ = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)
+    assert result["failed"] is True
+    assert "is corrupt: SHA-256" in result["msg"]
+    assert backups(dest) == []
+    assert remote_leftovers(lab) == []
+
+
+def test_csexport_fetches_and_gates_the_pending_deletes_of_an_ou_out_of_scope(backend, tmp_path):
+    lab, dest = tmp_path / "lab", tmp_path / "report"
+    host_vars = {"entra_connect_lab_server": {"staging": True, "excluded_containers": [SALES]}}
+    expected = sum(1 for o in base_directory(WorldSettings()).values() if o["dn"].endswith("," + SALES))
+    args = {"connectors": [ENTRA], "gates": {"max_deletes": 10}, "dest": str(dest)}
+    result, _ = run_action(Csexport, args, backend=backend, lab_dir=lab, host_vars=host_vars, check_mode=True)
+    assert result["failed"] is True
+    assert result["summary"]["operations"]["delete"] == expected > 100
+    violation = result["gate"]["violations"][0]
+    assert (violation["rule"], violation["limit"], violation["actual"]) == ("max_deletes", 10, expected)
+    assert (dest / f"{ENTRA}.xml").is_file()
+    assert (dest / "summary.json").is_file()
+    assert remote_leftovers(lab) == []
+
+
+def test_csexport_names_an_unknown_connector(backend, tmp_path):
+    result, _ = run_action(Csexport, {"connectors": ["fabrikam.com"]}, backend=backend, lab_dir=tmp_path)
+    assert result["failed"] is True
+    assert result["msg"] == (f"No connector named 'fabrikam.com' on aadc01; its connectors are: contoso.com, {ENTRA}")
