@@ -290,7 +290,7 @@ def _check_helper(src: Source, node, h: contract.Helper, catalogue: dict[str, Cm
     assigned = assignments(src, node)
     if "'stop'" not in [v.lower() for v in assigned.get("$erroractionpreference", [])]:
         problems.append(Problem("erroraction", line_of(node), f"{h.name} must set $ErrorActionPreference = 'Stop'"))
-    _, binding = declared_params(src, node)
+    binding = declared_params(src, node)[1]
     supports = any(
         name.lower() == "cmdletbinding"
         and any(a.replace(" ", "").lower().startswith("supportsshouldprocess") for a in args)
@@ -313,7 +313,7 @@ def _check_helper(src: Source, node, h: contract.Helper, catalogue: dict[str, Cm
 
 def _check_params(src: Source, node, h: contract.Helper) -> list[Problem]:
     problems = []
-    declared, _ = declared_params(src, node)
+    declared = declared_params(src, node)[0]
     by_name = {p.name.lower(): p for p in declared}
     expected = {p.name.lower(): p for p in h.params}
     for name in sorted(set(by_name) - set(expected)):
@@ -399,7 +399,7 @@ def _check_literals(src: Source, node, h: contract.Helper | None, shapes: set[fr
             )
     if h is not None:
         top = frozenset(f.name for f in h.result)
-        if top not in {keys for keys, _ in literals}:
+        if top not in {literal[0] for literal in literals}:
             problems.append(Problem("results", line_of(node), f"{h.name} never builds its result {sorted(top)}"))
     return problems
 

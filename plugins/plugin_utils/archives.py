@@ -50,7 +50,7 @@ def extract(zip_path: Path, dest: Path) -> list[str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             with archive.open(info) as source, open(target, "wb") as out:
                 shutil.copyfileobj(source, out, 1 << 20)
-    return sorted(str(p) for _, p in members)
+    return sorted(str(member[1]) for member in members)
 
 
 def file_hashes(folder: Path) -> dict[str, str]:

@@ -76,7 +76,7 @@ def _base_directory(seed: int, users: int, groups: int, contacts: int, domain: s
     for index in range(groups):
         anchor = _anchor(rng)
         size = rng.randint(0, min(20, users))
-        members = sorted({user_dns[rng.randrange(users)] for _ in range(size)}) if users else []
+        members = sorted({user_dns[rng.randrange(users)] for _member in range(size)}) if users else []
         attrs = {
             "sAMAccountName": f"g{index:05d}",
             "displayName": f"Group {index:05d}",

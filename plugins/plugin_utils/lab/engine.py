@@ -81,7 +81,9 @@ def flows(version: str) -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 def managed_attributes(version: str) -> dict[str, frozenset[str]]:
-    return {kind: frozenset([t for _, t in pairs] + list(DERIVED[kind])) for kind, pairs in flows(version).items()}
+    return {
+        kind: frozenset([pair[1] for pair in pairs] + list(DERIVED[kind])) for kind, pairs in flows(version).items()
+    }
 
 
 def source_anchor(anchor: str) -> str:

@@ -34,7 +34,7 @@ def backups(dest: Path, host: str = "aadc01") -> list[str]:
 
 def test_settings_export_stores_a_verified_backup_then_changes_nothing(backend, tmp_path):
     lab, dest = tmp_path / "lab", tmp_path / "backups"
-    first, _ = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)
+    first, _unused = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)
     assert first.get("failed") is not True, first.get("msg")
     assert first["changed"] is True
     backup = Path(first["path"])
@@ -50,7 +50,7 @@ def test_settings_export_stores_a_verified_backup_then_changes_nothing(backend, 
     assert any(n.startswith("Applied-SynchronizationPolicy-") for n in names)
     assert (backup / "settings.zip").is_file()
     assert remote_leftovers(lab) == []
-    again, _ = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)
+    again, _unused = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)
     assert (again["changed"], again["path"], again["differences"]) == (False, str(backup), [])
     assert backups(dest) == [backup.name]
 
@@ -64,7 +64,7 @@ def test_settings_export_sees_a_real_change_and_keeps_retention(backend, tmp_pat
     )
     run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)
     run_action(StagingMode, {"state": "enabled"}, backend=backend, lab_dir=lab)
-    changed, _ = run_action(SettingsExport, {"dest": str(dest), "retention": 1}, backend=backend, lab_dir=lab)
+    changed, _unused = run_action(SettingsExport, {"dest": str(dest), "retention": 1}, backend=backend, lab_dir=lab)
     assert changed["changed"] is True
     assert [d["object"] for d in changed["differences"]] == ["Microsoft.Synchronize.StagingMode"]
     assert changed["removed"] == [str(dest / "aadc01" / "20261124T050000Z")]
@@ -73,7 +73,7 @@ def test_settings_export_sees_a_real_change_and_keeps_retention(backend, tmp_pat
 
 def test_settings_export_check_mode_writes_nothing(backend, tmp_path):
     lab, dest = tmp_path / "lab", tmp_path / "backups"
-    result, _ = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab, check_mode=True)
+    result, _unused = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab, check_mode=True)
     assert result["changed"] is True
     assert not dest.exists()
     assert remote_leftovers(lab) == []
@@ -89,7 +89,7 @@ def test_settings_export_refuses_a_corrupt_transfer_and_leaves_nothing(backend, 
             handle.write(b"garbage")
 
     monkeypatch.setattr(LabBackend, "fetch", corrupt)
-    result, _ = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)
+    result, _unused = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)
     assert result["failed"] is True
     assert "is corrupt: SHA-256" in result["msg"]
     assert backups(dest) == []
@@ -101,7 +101,7 @@ def test_csexport_fetches_and_gates_the_pending_deletes_of_an_ou_out_of_scope(ba
     host_vars = {"entra_connect_lab_server": {"staging": True, "excluded_containers": [SALES]}}
     expected = sum(1 for o in base_directory(WorldSettings()).values() if o["dn"].endswith("," + SALES))
     args = {"connectors": [ENTRA], "gates": {"max_deletes": 10}, "dest": str(dest)}
-    result, _ = run_action(Csexport, args, backend=backend, lab_dir=lab, host_vars=host_vars, check_mode=True)
+    result, _unused = run_action(Csexport, args, backend=backend, lab_dir=lab, host_vars=host_vars, check_mode=True)
     assert result["failed"] is True
     assert result["summary"]["operations"]["delete"] == expected > 100
     violation = result["gate"]["violations"][0]
@@ -112,6 +112,6 @@ def test_csexport_fetches_and_gates_the_pending_deletes_of_an_ou_out_of_scope(ba
 
 
 def test_csexport_names_an_unknown_connector(backend, tmp_path):
-    result, _ = run_action(Csexport, {"connectors": ["fabrikam.com"]}, backend=backend, lab_dir=tmp_path)
+    result, _unused = run_action(Csexport, {"connectors": ["fabrikam.com"]}, backend=backend, lab_dir=tmp_path)
     assert result["failed"] is True
     assert result["msg"] == (f"No connector named 'fabrikam.com' on aadc01; its connectors are: contoso.com, {ENTRA}")

@@ -77,7 +77,7 @@ def test_server_info_reads_a_configured_server_in_one_round_trip(backend, lab):
 
 def test_server_info_answers_installed_false_on_a_server_without_entra_connect(backend, lab):
     host_vars = {"entra_connect_lab_server": {"installed": False}}
-    result, _ = run_action(ServerInfo, {}, backend=backend, lab_dir=lab, host_vars=host_vars, check_mode=True)
+    result, _unused = run_action(ServerInfo, {}, backend=backend, lab_dir=lab, host_vars=host_vars, check_mode=True)
     assert result.get("failed") is not True, result.get("msg")
     assert (result["installed"], result["configured"], result["connectors"]) == (False, False, [])
     assert result["staging_mode_enabled"] is None
@@ -94,7 +94,7 @@ def test_server_info_rejects_a_negative_run_history_count(backend, lab):
 
 
 def test_staging_mode_demotes_then_changes_nothing_on_a_rerun(backend, lab):
-    first, _ = run_action(StagingMode, {"state": "enabled"}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
+    first, _unused = run_action(StagingMode, {"state": "enabled"}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
     assert first.get("failed") is not True, first.get("msg")
     assert (first["changed"], first["staging_mode_enabled"], first["method"]) == (True, True, "global_settings")
     assert first["diff"] == {"before": {"staging_mode_enabled": False}, "after": {"staging_mode_enabled": True}}
@@ -103,7 +103,7 @@ def test_staging_mode_demotes_then_changes_nothing_on_a_rerun(backend, lab):
     assert again["diff"]["before"] == again["diff"]["after"]
     assert staging_lines(lab) == [[False, True]]
     if transport:
-        assert [name for name, _ in transport.sent] == ["Get-EntraConnectServerState"]
+        assert [name for name, _params in transport.sent] == ["Get-EntraConnectServerState"]
 
 
 def test_staging_mode_check_mode_reports_the_change_and_writes_nothing(backend, lab):
@@ -112,20 +112,20 @@ def test_staging_mode_check_mode_reports_the_change_and_writes_nothing(backend, 
     )
     assert (result["changed"], result["staging_mode_enabled"]) == (True, True)
     assert staging_lines(lab) == []
-    info, _ = run_action(ServerInfo, {}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
+    info, _unused = run_action(ServerInfo, {}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
     assert info["staging_mode_enabled"] is False
     if transport:
-        assert all(not name.startswith("Set-") for name, _ in transport.sent)
+        assert all(not name.startswith("Set-") for name, _params in transport.sent)
 
 
 def test_staging_mode_refuses_to_promote_while_password_writeback_is_enabled(backend, lab):
     host_vars = {"entra_connect_lab_server": {"staging": True, "password_writeback": True}}
-    refused, _ = run_action(StagingMode, {"state": "disabled"}, backend=backend, lab_dir=lab, host_vars=host_vars)
+    refused, _unused = run_action(StagingMode, {"state": "disabled"}, backend=backend, lab_dir=lab, host_vars=host_vars)
     assert refused["failed"] is True
     assert refused["msg"].startswith("Refusing to disable staging mode on aadc01: password writeback is enabled")
     assert "force: true" in refused["msg"]
     assert staging_lines(lab) == []
-    forced, _ = run_action(
+    forced, _unused = run_action(
         StagingMode, {"state": "disabled", "force": True}, backend=backend, lab_dir=lab, host_vars=host_vars
     )
     assert (forced["changed"], forced["staging_mode_enabled"]) == (True, False)
@@ -134,7 +134,7 @@ def test_staging_mode_refuses_to_promote_while_password_writeback_is_enabled(bac
 
 def test_staging_mode_fails_when_the_write_does_not_take(backend, lab):
     host_vars = with_faults(ACTIVE, ("Set-EntraConnectStagingMode", 1, "no_effect"))
-    result, _ = run_action(StagingMode, {"state": "enabled"}, backend=backend, lab_dir=lab, host_vars=host_vars)
+    result, _unused = run_action(StagingMode, {"state": "enabled"}, backend=backend, lab_dir=lab, host_vars=host_vars)
     assert result["failed"] is True
     assert result["msg"].startswith(
         "Staging mode on aadc01 did not change: wrote True with method global_settings, but the scheduler reads "
@@ -154,23 +154,23 @@ def test_staging_mode_times_out_when_the_engine_never_becomes_idle(backend, lab,
     assert virtual.sleeps == [10, 10, 10]
     assert staging_lines(lab) == []
     if transport:
-        assert not any(name.startswith("Set-") for name, _ in transport.sent)
+        assert not any(name.startswith("Set-") for name, _params in transport.sent)
 
 
 def test_staging_mode_reports_unreachable_with_what_was_done(backend, lab):
     host_vars = with_faults(ACTIVE, ("Set-EntraConnectStagingMode", 1, "unreachable"))
-    result, _ = run_action(StagingMode, {"state": "enabled"}, backend=backend, lab_dir=lab, host_vars=host_vars)
+    result, _unused = run_action(StagingMode, {"state": "enabled"}, backend=backend, lab_dir=lab, host_vars=host_vars)
     assert result["unreachable"] is True
     assert "failed" not in result
     assert result["msg"].startswith("Host aadc01 stopped answering during Set-EntraConnectStagingMode (done before: ")
     assert "Get-EntraConnectServerState, Get-EntraConnectSyncStatus" in result["msg"]
-    later, _ = run_action(ServerInfo, {}, backend=backend, lab_dir=lab, host_vars=host_vars)
+    later, _unused = run_action(ServerInfo, {}, backend=backend, lab_dir=lab, host_vars=host_vars)
     assert later["unreachable"] is True
 
 
 def test_staging_mode_reports_a_server_error_with_the_helper_name(backend, lab):
     host_vars = with_faults(ACTIVE, ("Set-EntraConnectStagingMode", 1, "error"))
-    result, _ = run_action(StagingMode, {"state": "enabled"}, backend=backend, lab_dir=lab, host_vars=host_vars)
+    result, _unused = run_action(StagingMode, {"state": "enabled"}, backend=backend, lab_dir=lab, host_vars=host_vars)
     assert result["failed"] is True
     if backend == "windows":
         assert (
@@ -183,13 +183,13 @@ def test_staging_mode_reports_a_server_error_with_the_helper_name(backend, lab):
 
 
 def test_staging_mode_adsynctools_method_needs_the_module(backend, lab):
-    result, _ = run_action(
+    result, _unused = run_action(
         StagingMode, {"state": "enabled", "method": "adsynctools"}, backend=backend, lab_dir=lab, host_vars=ACTIVE
     )
     assert result["failed"] is True
     assert "ADSyncTools staging functions are not available on aadc01" in result["msg"]
     tools = {"entra_connect_lab_server": {"adsynctools": True}}
-    done, _ = run_action(
+    done, _unused = run_action(
         StagingMode, {"state": "enabled", "method": "adsynctools"}, backend=backend, lab_dir=lab / "2", host_vars=tools
     )
     assert (done["changed"], done["staging_mode_enabled"], done["method"]) == (True, True, "adsynctools")
@@ -200,7 +200,7 @@ def test_staging_mode_adsynctools_method_needs_the_module(backend, lab):
 
 def test_sync_cycle_on_the_active_server_imports_syncs_and_exports(backend, lab, monkeypatch):
     use_virtual_time(monkeypatch)
-    result, _ = run_action(SyncCycle, {"poll_interval": 5}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
+    result, _unused = run_action(SyncCycle, {"poll_interval": 5}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
     assert result.get("failed") is not True, result.get("msg")
     assert result["changed"] is True
     assert result["results"] == {
@@ -211,7 +211,7 @@ def test_sync_cycle_on_the_active_server_imports_syncs_and_exports(backend, lab,
 
 def test_sync_cycle_on_a_staging_server_never_exports(backend, lab, monkeypatch):
     use_virtual_time(monkeypatch)
-    result, _ = run_action(SyncCycle, {"policy": "initial"}, backend=backend, lab_dir=lab, host_vars=STAGING)
+    result, _unused = run_action(SyncCycle, {"policy": "initial"}, backend=backend, lab_dir=lab, host_vars=STAGING)
     profiles = [r["run_profile_name"] for r in result["runs"]]
     assert profiles == ["Full Import", "Full Import", "Full Synchronization", "Full Synchronization"]
 
@@ -242,7 +242,7 @@ def test_sync_cycle_check_mode_starts_nothing(backend, lab):
     assert result["runs"] == []
     assert len(result["plan"]) == 4
     if transport:
-        assert [name for name, _ in transport.sent] == ["Get-EntraConnectConnectorList"]
+        assert [name for name, _params in transport.sent] == ["Get-EntraConnectConnectorList"]
 
 
 def test_sync_cycle_fails_when_the_deletion_threshold_stops_the_export(backend, lab, monkeypatch):
@@ -254,11 +254,11 @@ def test_sync_cycle_fails_when_the_deletion_threshold_stops_the_export(backend, 
             "deletion_threshold": 100,
         }
     }
-    result, _ = run_action(SyncCycle, {}, backend=backend, lab_dir=lab, host_vars=host_vars)
+    result, _unused = run_action(SyncCycle, {}, backend=backend, lab_dir=lab, host_vars=host_vars)
     assert result["failed"] is True
     assert "Export on 'contoso.onmicrosoft.com - AAD' returned 'stopped-deletion-threshold-exceeded'" in result["msg"]
     assert result["results"][ENTRA]["Export"] == "stopped-deletion-threshold-exceeded"
-    tolerant, _ = run_action(SyncCycle, {"fail_on_error": False}, backend=backend, lab_dir=lab, host_vars=host_vars)
+    tolerant = run_action(SyncCycle, {"fail_on_error": False}, backend=backend, lab_dir=lab, host_vars=host_vars)[0]
     assert tolerant.get("failed") is not True
     assert tolerant["results"][ENTRA]["Export"] == "stopped-deletion-threshold-exceeded"
 
@@ -266,7 +266,7 @@ def test_sync_cycle_fails_when_the_deletion_threshold_stops_the_export(backend, 
 def test_sync_cycle_times_out_on_a_busy_engine(backend, lab, monkeypatch):
     use_virtual_time(monkeypatch)
     host_vars = with_faults(ACTIVE, ("Get-EntraConnectSyncStatus", 1, "busy"))
-    result, _ = run_action(
+    result, _unused = run_action(
         SyncCycle, {"timeout": 60, "poll_interval": 20}, backend=backend, lab_dir=lab, host_vars=host_vars
     )
     assert result["failed"] is True
@@ -295,34 +295,34 @@ def test_scheduler_sets_only_what_differs_and_is_idempotent(backend, lab):
             "Set-EntraConnectScheduler",
             {"SyncCycleEnabled": False, "CustomizedSyncCycleIntervalSeconds": 3600},
         ) in transport.sent
-    again, _ = run_action(Scheduler, args, backend=backend, lab_dir=lab, host_vars=ACTIVE)
+    again, _unused = run_action(Scheduler, args, backend=backend, lab_dir=lab, host_vars=ACTIVE)
     assert again["changed"] is False
 
 
 def test_scheduler_sets_and_clears_connector_overrides(backend, lab):
     want = {"connector_overrides": [{"connector": "contoso.com", "full_import_required": True}]}
-    first, _ = run_action(Scheduler, want, backend=backend, lab_dir=lab, host_vars=ACTIVE)
+    first, _unused = run_action(Scheduler, want, backend=backend, lab_dir=lab, host_vars=ACTIVE)
     assert first["changed"] is True
     assert first["diff"]["after"]["connector_overrides"] == {
         "contoso.com": {"full_import_required": True, "full_sync_required": False}
     }
-    info, _ = run_action(ServerInfo, {}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
+    info, _unused = run_action(ServerInfo, {}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
     assert info["connectors"][0]["override"] == {"full_import_required": True, "full_sync_required": False}
     clear = {"connector_overrides": [{"connector": "contoso.com", "full_import_required": False}]}
-    cleared, _ = run_action(Scheduler, clear, backend=backend, lab_dir=lab, host_vars=ACTIVE)
+    cleared, _unused = run_action(Scheduler, clear, backend=backend, lab_dir=lab, host_vars=ACTIVE)
     assert cleared["changed"] is True
-    again, _ = run_action(Scheduler, clear, backend=backend, lab_dir=lab, host_vars=ACTIVE)
+    again, _unused = run_action(Scheduler, clear, backend=backend, lab_dir=lab, host_vars=ACTIVE)
     assert again["changed"] is False
 
 
 def test_scheduler_check_mode_and_unknown_connector(backend, lab):
-    checked, _ = run_action(
+    checked, _unused = run_action(
         Scheduler, {"maintenance_enabled": False}, backend=backend, lab_dir=lab, host_vars=ACTIVE, check_mode=True
     )
     assert checked["changed"] is True
-    info, _ = run_action(ServerInfo, {}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
+    info, _unused = run_action(ServerInfo, {}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
     assert info["scheduler"]["maintenance_enabled"] is True
-    bad, _ = run_action(
+    bad, _unused = run_action(
         Scheduler,
         {"connector_overrides": [{"connector": "fabrikam.com"}]},
         backend=backend,
@@ -335,7 +335,8 @@ def test_scheduler_check_mode_and_unknown_connector(backend, lab):
 
 def test_scheduler_fails_when_a_setting_does_not_take(backend, lab):
     host_vars = with_faults(ACTIVE, ("Set-EntraConnectScheduler", 1, "no_effect"))
-    result, _ = run_action(Scheduler, {"sync_cycle_enabled": False}, backend=backend, lab_dir=lab, host_vars=host_vars)
+    args = {"sync_cycle_enabled": False}
+    result = run_action(Scheduler, args, backend=backend, lab_dir=lab, host_vars=host_vars)[0]
     assert result["failed"] is True
     assert result["msg"].startswith("The scheduler of aadc01 did not take these settings: sync_cycle_enabled")
 
@@ -344,17 +345,17 @@ def test_scheduler_fails_when_a_setting_does_not_take(backend, lab):
 
 
 def test_auto_upgrade_disables_idempotently_and_honours_check_mode(backend, lab):
-    checked, _ = run_action(
+    checked, _unused = run_action(
         AutoUpgrade, {"state": "disabled"}, backend=backend, lab_dir=lab, host_vars=ACTIVE, check_mode=True
     )
     assert (checked["changed"], checked["auto_upgrade_state"]) == (True, "Disabled")
-    first, _ = run_action(AutoUpgrade, {"state": "disabled"}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
+    first, _unused = run_action(AutoUpgrade, {"state": "disabled"}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
     assert (first["changed"], first["previous_auto_upgrade_state"], first["auto_upgrade_state"]) == (
         True,
         "Enabled",
         "Disabled",
     )
-    again, _ = run_action(AutoUpgrade, {"state": "disabled"}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
+    again, _unused = run_action(AutoUpgrade, {"state": "disabled"}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
     assert again["changed"] is False
     lines = [
         line for line in journal(lab) if "auto_upgrade_state" in line["changes"] and line["helper"] != "lab:create"
@@ -364,7 +365,7 @@ def test_auto_upgrade_disables_idempotently_and_honours_check_mode(backend, lab)
 
 def test_auto_upgrade_warns_when_the_product_suspended_it(backend, lab):
     host_vars = {"entra_connect_lab_server": {"auto_upgrade": "Suspended"}}
-    result, _ = run_action(AutoUpgrade, {"state": "enabled"}, backend=backend, lab_dir=lab, host_vars=host_vars)
+    result, _unused = run_action(AutoUpgrade, {"state": "enabled"}, backend=backend, lab_dir=lab, host_vars=host_vars)
     assert result["changed"] is True
     assert any("was Suspended by the product" in w for w in result["warnings"])
 

@@ -28,14 +28,14 @@ SERVER_STATE = "Get-EntraConnectServerState"
 def replay(tmp_path, helper, *scenarios, args=None, action=ServerInfo, check_mode=False):
     transport = WinPowerShellTransport(tmp_path, "aadc01", {}, check_mode)
     transport.reply_with(helper, *(recorded(helper, s) for s in scenarios))
-    result, _ = run_action(
+    result, _unused = run_action(
         action, args or {}, backend="windows", lab_dir=tmp_path, transport=transport, check_mode=check_mode
     )
     return result, transport
 
 
 def test_a_recorded_real_reply_becomes_facts(tmp_path):
-    result, _ = replay(tmp_path, SERVER_STATE, "configured")
+    result, _unused = replay(tmp_path, SERVER_STATE, "configured")
     assert result.get("failed") is not True, result.get("msg")
     assert (result["computer_name"], result["product_version"]) == ("AADC01", "2.4.18.0")
 
@@ -60,14 +60,14 @@ def test_a_recorded_real_reply_becomes_facts(tmp_path):
     ],
 )
 def test_an_unexpected_shape_fails_with_the_helper_and_the_field(tmp_path, scenario, message):
-    result, _ = replay(tmp_path, SERVER_STATE, scenario)
+    result, _unused = replay(tmp_path, SERVER_STATE, scenario)
     assert result["failed"] is True
     assert result["msg"].startswith(message)
     assert "Traceback" not in result["msg"]
 
 
 def test_a_server_error_is_reported_with_the_helper_and_the_server_message(tmp_path):
-    result, _ = replay(tmp_path, SERVER_STATE, "module-not-loaded")
+    result, _unused = replay(tmp_path, SERVER_STATE, "module-not-loaded")
     assert result["failed"] is True
     assert result["msg"].startswith(
         "Get-EntraConnectServerState failed on aadc01: The term 'Get-ADSyncConnector' is not recognized"
@@ -75,7 +75,7 @@ def test_a_server_error_is_reported_with_the_helper_and_the_server_message(tmp_p
 
 
 def test_server_warnings_reach_the_task_result(tmp_path):
-    result, _ = replay(tmp_path, SERVER_STATE, "statistics-warning")
+    result, _unused = replay(tmp_path, SERVER_STATE, "statistics-warning")
     assert result.get("failed") is not True
     assert result["warnings"] == [
         "Get-ADSyncConnectorStatistics failed for connector 'contoso.com': The operation has timed out."
@@ -88,7 +88,7 @@ def test_a_connection_failure_while_polling_marks_the_host_unreachable(tmp_path)
     transport.reply_with(
         "Get-EntraConnectSyncStatus", {"_connection_failure": "ntlm: HTTPSConnectionPool: Read timed out."}
     )
-    result, _ = run_action(SyncCycle, {}, backend="windows", lab_dir=tmp_path, transport=transport)
+    result, _unused = run_action(SyncCycle, {}, backend="windows", lab_dir=tmp_path, transport=transport)
     assert result["unreachable"] is True
     assert result["msg"] == (
         "Host aadc01 stopped answering during Get-EntraConnectSyncStatus (done before: nothing): "
