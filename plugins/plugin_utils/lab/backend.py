@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine, files
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine, files, wizard
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import LabStateError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import LabSettings
@@ -126,6 +126,10 @@ class LabBackend:
     def invoke(self, helper: contract.Helper, params: dict[str, Any]) -> Any:
         failure: Exception | None = None
         result = None
+        # Who changed the state: the helper for writes; for reads, the lab actor that acted
+        # meanwhile (the scheduler finishing a cycle, the emulated operator). Reads themselves
+        # are never journalled.
+        self._actor = helper.name if helper.mutates else None
         with self.store.transaction() as state:
             self._state_ref = state
             world = self.world(state)
@@ -142,7 +146,7 @@ class LabBackend:
                 except (HelperError, HostUnreachable) as err:
                     failure = err
                 after = facts(server, world.state)
-                self._journal(helper.name, before, after)
+                self._journal(self._actor or f"lab:{helper.name}", before, after)
         if failure is not None:
             raise failure
         return result
@@ -189,6 +193,9 @@ class LabBackend:
             raise HelperError(NOT_INSTALLED)
 
     def get_server_state(self, server, world, RunHistoryCount: int) -> dict[str, Any]:
+        # The emulated operator acts between two reads, as a person at the console would.
+        if wizard.operator_step(server, self.settings, world, wizard.import_folder(self.store.remote_dir(self.host))):
+            self._actor = "lab:operator"
         configured = server["configured"]
         result = {
             "computer_name": self.host.upper(),
@@ -265,11 +272,10 @@ class LabBackend:
         }
 
     def _finish_cycle(self, server, world) -> None:
-        before = facts(server, world.state)
+        self._actor = self._actor or "scheduler"
         lab.run_cycle(server, world, server["cycle"]["policy"])
         server["cycle"] = {"in_progress": False, "polls_left": 0, "policy": server["cycle"]["policy"]}
         server["scheduler"]["next_sync_cycle_policy_type"] = "Delta"
-        self._journal("scheduler", before, facts(server, world.state))
         writers = sorted(h for h, s in self._servers_now(world).items() if s)
         if len(writers) > 1:
             self.store.append_journal(

@@ -99,9 +99,9 @@ def _base_directory(seed: int, users: int, groups: int, contacts: int, domain: s
 
 
 def base_directory(world: WorldSettings) -> dict[str, Object]:
-    """A fresh (mutable) copy of the generated directory."""
-    generated = _base_directory(world.seed, world.users, world.groups, world.contacts, world.domain)
-    return {anchor: {**obj, "attrs": dict(obj["attrs"])} for anchor, obj in generated}
+    """The generated directory, as a new top-level dict. Objects are shared and never mutated:
+    :func:`apply_changes` replaces an object it changes instead of editing it."""
+    return dict(_base_directory(world.seed, world.users, world.groups, world.contacts, world.domain))
 
 
 def apply_changes(objects: dict[str, Object], changes: list[dict[str, Any]], upto: int | None) -> dict[str, Object]:

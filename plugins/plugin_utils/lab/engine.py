@@ -19,6 +19,7 @@ exists so an upgraded staging server shows pending updates on many users, as rea
 from __future__ import annotations
 
 import base64
+import functools
 import uuid
 from typing import Any
 
@@ -86,11 +87,13 @@ def managed_attributes(version: str) -> dict[str, frozenset[str]]:
     }
 
 
+@functools.cache
 def source_anchor(anchor: str) -> str:
     """The sourceAnchor (ImmutableId) of an object: its objectGUID bytes, base64."""
     return base64.b64encode(uuid.UUID(anchor).bytes_le).decode("ascii")
 
 
+@functools.cache
 def entra_dn(anchor: str) -> str:
     return "CN={" + uuid.UUID(anchor).hex.upper() + "}"
 
@@ -139,8 +142,7 @@ class World:
         return apply_changes(base_directory(self.settings), self.state["directory_changes"], revision)
 
     def tenant(self, revision: int | None = None) -> dict[str, Object]:
-        start = project(base_directory(self.settings), self.settings.tenant_version)
-        return apply_changes(start, self.state["tenant_changes"], revision)
+        return apply_changes(dict(_base_tenant(self.settings)), self.state["tenant_changes"], revision)
 
     def change_directory(self, anchor: str, op: str = "update", **fields: Any) -> int:
         """Record a directory change (a lab control, not a helper); returns its revision."""
@@ -163,6 +165,12 @@ class World:
                 record["attrs"] = {k: v["new"] for k, v in change["attrs"].items()}
             self.state["tenant_changes"].append(record)
         return revision
+
+
+@functools.lru_cache(maxsize=2)
+def _base_tenant(settings: WorldSettings) -> dict[str, Object]:
+    """The tenant's starting content (cached: callers copy the top level, objects are never mutated)."""
+    return project(base_directory(settings), settings.tenant_version)
 
 
 def pending_exports(desired: dict[str, Object], current: dict[str, Object], version: str) -> list[dict[str, Any]]:

@@ -1,0 +1,107 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The installer and the import wizard, as the lab performs them. For internal collection use only.
+
+Microsoft supports configuring Entra Connect only in its wizard, so the collection automates
+everything around that one operator step. In the lab the operator is emulated: once the settings
+file and the instruction file the staging_server role writes are on the server (the lab's
+``remote/<host>/import/``), the next read of the server finds it configured from that file, in
+staging mode - unless the lab settings say the operator is absent. No file, no configuration.
+
+The import carries the documented limitations of the version being installed (reference §8):
+custom rules with a precedence outside 0-99 are shifted behind the standard rules, device
+writeback is not applied, synchronized object types, selected attributes and custom run
+profiles are not carried, and before 1.5.45.0 a disabled custom rule is imported enabled.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import (
+    LabSettings,
+    parse_version,
+)
+
+#: Where the staging_server role puts the files, as the Windows path and as the lab path.
+IMPORT_FOLDER = "C:\\ProgramData\\hybrid_identity.entra_connect\\import"
+SETTINGS_FILE = "synchronization-settings.json"
+INSTRUCTIONS_FILE = "operator-instructions.txt"
+DISABLED_RULES_KEPT_SINCE = (1, 5, 45, 0)
+#: Lab rendering of "rules may shift as standard rules are added": behind the standard rules.
+SHIFTED_PRECEDENCE_START = 200
+
+
+def import_folder(remote_dir: Path) -> Path:
+    return remote_dir / "import"
+
+
+def install(server: dict[str, Any], version: str) -> bool:
+    """Lay down the binaries at ``version`` (the MSI step); returns whether anything changed."""
+    if server["installed"] and server["version"] == version:
+        return False
+    server["installed"] = True
+    server["version"] = version
+    if server["configured"]:
+        server["global_parameters"]["Microsoft.Synchronize.ServerConfigurationVersion"] = version
+    return True
+
+
+def imported_rules(policy: dict[str, Any], version: str) -> list[dict[str, Any]]:
+    keeps_disabled = parse_version(version) >= DISABLED_RULES_KEPT_SINCE
+    rules = []
+    shifted = SHIFTED_PRECEDENCE_START
+    for forest in policy.get("onpremisesDirectoryPolicy") or []:
+        for rule in forest.get("customSynchronizationRules") or []:
+            precedence = rule.get("precedence", 50)
+            if not isinstance(precedence, int) or not 0 <= precedence <= 99:
+                precedence, shifted = shifted, shifted + 1
+            rules.append(
+                {
+                    "name": rule.get("name"),
+                    "description": rule.get("description", ""),
+                    "precedence": precedence,
+                    "disabled": bool(rule.get("disabled")) and keeps_disabled,
+                }
+            )
+    return rules
+
+
+def read_import(folder: Path) -> dict[str, Any] | None:
+    """The settings JSON the role placed, or None when the files are not both there."""
+    settings, instructions = folder / SETTINGS_FILE, folder / INSTRUCTIONS_FILE
+    if not (settings.is_file() and instructions.is_file()):
+        return None
+    return json.loads(settings.read_text(encoding="utf-8-sig"))
+
+
+def operator_step(server: dict[str, Any], settings: LabSettings, world: engine.World, folder: Path) -> bool:
+    """Run the import wizard if an operator is present and the files are in place."""
+    if settings.world.operator != "present" or not server["installed"] or server["configured"]:
+        return False
+    policy = read_import(folder)
+    if policy is None:
+        return False
+    forests = policy.get("onpremisesDirectoryPolicy") or []
+    excluded = tuple(
+        dn
+        for forest in forests
+        for partition in forest.get("partitionFilters") or []
+        for dn in partition.get("containerExclusions") or []
+    )
+    lab.configure(
+        server,
+        settings,
+        world,
+        staging=True,  # "Staging mode is intentionally enabled by default" on import
+        excluded=excluded,
+        custom_rules=tuple(imported_rules(policy, server["version"])),
+    )
+    server["settings_file"] = str(folder / SETTINGS_FILE)
+    # Not carried by the import: device writeback, object types, selected attributes, run profiles.
+    server["global_parameters"]["Microsoft.OptionalFeature.DeviceWriteBack"] = "False"
+    return True
