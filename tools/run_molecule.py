@@ -31,6 +31,15 @@ def main() -> int:
     failed = []
     for name in names:
         print(f"run_molecule: scenario {name}", flush=True)
+        # A fresh ephemeral directory (lab state, backups) and molecule state every time: the
+        # scenarios' prepare step runs only once per molecule state.
+        subprocess.run(
+            [str(BIN / "molecule"), "reset", "--scenario-name", name],
+            cwd=ROOT,
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
         result = subprocess.run(
             [str(BIN / "molecule"), "test", "--scenario-name", name], cwd=ROOT, env=env, check=False
         )

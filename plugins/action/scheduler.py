@@ -81,7 +81,9 @@ class ActionModule(EntraConnectAction):
                 "full_sync_required": {"type": "bool"},
             },
         },
+        "clear_connector_overrides": {"type": "bool", "default": False},
     }
+    MUTUALLY_EXCLUSIVE = [["connector_overrides", "clear_connector_overrides"]]
 
     def _ec_run(self, params: dict[str, Any], task_vars: dict[str, Any], check_mode: bool) -> dict[str, Any]:
         for option in ("customized_sync_cycle_interval_seconds", "purge_run_history_interval_seconds"):
@@ -93,7 +95,15 @@ class ActionModule(EntraConnectAction):
             raise EntraConnectError(f"{server.host} has no configured Entra Connect sync engine; nothing to schedule")
         current = state["scheduler"]
         settings = scheduler_changes(current, params)
-        overrides = override_changes(state["connectors"], params["connector_overrides"])
+        wanted = params["connector_overrides"]
+        if params["clear_connector_overrides"]:
+            wanted = [
+                {"connector": c["name"], "full_import_required": False, "full_sync_required": False}
+                for c in state["connectors"]
+                if c["override"]
+            ]
+        params = {**params, "connector_overrides": wanted}
+        overrides = override_changes(state["connectors"], wanted)
         before = {"scheduler": {SETTABLE_FIELD[p]: current[SETTABLE_FIELD[p]] for p in settings}}
         after = {"scheduler": {SETTABLE_FIELD[p]: v for p, v in settings.items()}}
         before["connector_overrides"] = {o["connector"]: o["before"] for o in overrides}

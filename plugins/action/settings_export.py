@@ -48,6 +48,15 @@ def policy_files(folder: Path) -> dict[str, Any]:
     return found
 
 
+def settings_file(backup: Path) -> str | None:
+    """The settings JSON to import on a new server: the newest on-demand export, else the newest applied one."""
+    for pattern in ("Exported-SynchronizationPolicy-*", "Applied-SynchronizationPolicy-*"):
+        found = sorted(p for p in backup.iterdir() if p.match(pattern) and p.suffix.lower() == ".json")
+        if found:
+            return str(found[-1])
+    return None
+
+
 def same_settings(new: Path, old: Path) -> tuple[bool, list[dict[str, Any]]]:
     """Whether two backups hold the same settings, compared normalised (not byte for byte)."""
     compared = compare_configurations(str(old / CONFIGURATION), str(new / CONFIGURATION), fail_on=[])
@@ -92,15 +101,18 @@ class ActionModule(EntraConnectAction):
                 "differences": differences,
             }
             if same:
-                result.update(path=str(existing[-1]), previous_path=str(existing[-1]))
+                result.update(
+                    path=str(existing[-1]), previous_path=str(existing[-1]), settings_file=settings_file(existing[-1])
+                )
                 removed = [] if check_mode else self._prune(host_dir, params["retention"])
                 return {"changed": bool(removed), **result, "removed": removed}
             target = host_dir / backup_name(exported)
             result.update(path=str(target), previous_path=str(existing[-1]) if existing else None)
             if check_mode:
-                return {"changed": True, **result, "removed": []}
+                return {"changed": True, **result, "removed": [], "settings_file": settings_file(content)}
             self._commit(content, archive, target, server.host, exported)
             result["removed"] = self._prune(host_dir, params["retention"])
+            result["settings_file"] = settings_file(target)
             return {"changed": True, **result, "manifest": json.loads((target / MANIFEST).read_text("utf-8"))}
         finally:
             shutil.rmtree(work, ignore_errors=True)

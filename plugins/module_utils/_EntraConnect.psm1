@@ -740,3 +740,95 @@ function Remove-EntraConnectTempFolder {
         removed = $removed
     }
 }
+
+function Get-EntraConnectPrerequisites {
+    <#
+    .SYNOPSIS
+    What Microsoft's installation prerequisites depend on: operating system, PowerShell, .NET
+    Framework, TLS 1.2 registry values, domain membership, free disk and pending reboots.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param()
+    $ErrorActionPreference = 'Stop'
+    $WhatIfPreference = $false
+    $os = Get-CimInstance -ClassName Win32_OperatingSystem
+    $computer = Get-CimInstance -ClassName Win32_ComputerSystem
+    $currentVersion = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
+    $dotnet = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full' -ErrorAction SilentlyContinue
+    $dotnetRelease = $null
+    if ($dotnet -and $null -ne $dotnet.Release) {
+        $dotnetRelease = [int]$dotnet.Release
+    }
+    $tls = [ordered]@{}
+    $locations = [ordered]@{
+        dotnet64 = 'HKLM:\SOFTWARE\Microsoft\.NETFramework\v4.0.30319'
+        dotnet32 = 'HKLM:\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319'
+        schannel_server = 'HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Server'
+        schannel_client = 'HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client'
+    }
+    foreach ($location in $locations.GetEnumerator()) {
+        $values = Get-ItemProperty -LiteralPath $location.Value -ErrorAction SilentlyContinue
+        foreach ($name in @('SystemDefaultTlsVersions', 'SchUseStrongCrypto', 'Enabled', 'DisabledByDefault')) {
+            $value = $null
+            if ($values -and $null -ne $values.$name) {
+                $value = [int]$values.$name
+            }
+            $tls["$($location.Key)/$name"] = $value
+        }
+    }
+    $reasons = [System.Collections.Generic.List[string]]::new()
+    if (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending') {
+        $reasons.Add('Component Based Servicing')
+    }
+    if (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired') {
+        $reasons.Add('Windows Update')
+    }
+    $sessionManager = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager' -ErrorAction SilentlyContinue
+    if ($sessionManager -and $sessionManager.PendingFileRenameOperations) {
+        $reasons.Add('Pending file rename operations')
+    }
+    $systemDrive = Get-CimInstance -ClassName Win32_LogicalDisk -Filter "DeviceID='$($env:SystemDrive)'"
+    [PSCustomObject]@{
+        os_caption = [string]$os.Caption
+        os_build = [int]$os.BuildNumber
+        installation_type = [string]$currentVersion.InstallationType
+        powershell_version = [string]$PSVersionTable.PSVersion
+        dotnet_release = $dotnetRelease
+        tls12_registry = $tls
+        domain_joined = [bool]$computer.PartOfDomain
+        domain = [string]$computer.Domain
+        system_drive_free_mb = [int64]($systemDrive.FreeSpace / 1048576)
+        pending_reboot_reasons = $reasons.ToArray()
+    }
+}
+
+function Get-EntraConnectFileHash {
+    <#
+    .SYNOPSIS
+    Whether a file exists, and its SHA-256 and size.
+    .PARAMETER Path
+    The file.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$Path
+    )
+    $ErrorActionPreference = 'Stop'
+    $WhatIfPreference = $false
+    $exists = Test-Path -LiteralPath $Path -PathType Leaf
+    $sha256 = $null
+    $size = $null
+    if ($exists) {
+        $sha256 = (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLowerInvariant()
+        $size = [int64](Get-Item -LiteralPath $Path).Length
+    }
+    [PSCustomObject]@{
+        path = $Path
+        exists = $exists
+        sha256 = $sha256
+        size = $size
+    }
+}

@@ -426,6 +426,43 @@ HELPERS: tuple[Helper, ...] = (
     ),
 )
 
+HELPERS += (
+    Helper(
+        name="Get-EntraConnectPrerequisites",
+        description=(
+            "The facts Microsoft's installation prerequisites depend on: operating system build and "
+            "installation type, PowerShell and .NET Framework versions, the TLS 1.2 registry values of "
+            "the TLS enforcement page, domain membership, free space on the system drive and pending "
+            "reboots. Python judges them."
+        ),
+        mutates=False,
+        result=(
+            scalar("os_caption", "str"),
+            scalar("os_build", "int"),
+            scalar("installation_type", "str"),
+            scalar("powershell_version", "str"),
+            scalar("dotnet_release", "int", nullable=True),
+            Field("tls12_registry", "map", items=scalar("value", "int", nullable=True)),
+            scalar("domain_joined", "bool"),
+            scalar("domain", "str"),
+            scalar("system_drive_free_mb", "int"),
+            listof("pending_reboot_reasons", scalar("reason", "str")),
+        ),
+    ),
+    Helper(
+        name="Get-EntraConnectFileHash",
+        description="Whether a file exists on the server, with its SHA-256 and size (installer and settings checks).",
+        mutates=False,
+        params=(Param("Path", "str"),),
+        result=(
+            scalar("path", "str"),
+            scalar("exists", "bool"),
+            scalar("sha256", "str", nullable=True),
+            scalar("size", "int", nullable=True),
+        ),
+    ),
+)
+
 #: Functions in the helper file that are not helpers: shared conversions used by helpers.
 PRIVATE_FUNCTIONS = (
     "ConvertTo-EntraConnectUtcString",

@@ -40,6 +40,18 @@ class Backend(Protocol):
     def fetch(self, remote_path: str, local_path: str) -> None:
         """Copy a file the server produced to the controller."""
 
+    def put_file(self, local_path: str, remote_path: str) -> bool:
+        """Copy a controller file to the server; True when it changed."""
+
+    def download(self, url: str, remote_path: str, checksum: str | None) -> bool:
+        """Download a URL on the server, verified by SHA-256 when given; True when it changed."""
+
+    def copy_remote(self, src: str, remote_path: str) -> bool:
+        """Copy a file reachable from the server (a UNC path); True when it changed."""
+
+    def install_package(self, remote_path: str, arguments: str, version: str) -> dict[str, Any]:
+        """Install an MSI silently; returns ``changed`` and ``reboot_required``."""
+
 
 class Server:
     """One Entra Connect server, as the action plugins see it."""
@@ -66,6 +78,37 @@ class Server:
             ) from None
         self.calls.append(helper.name)
         return contract.validate_result(helper, raw)
+
+    def _guard(self, what: str) -> None:
+        if self.check_mode:
+            raise EntraConnectError(f"Internal error: {what} called in check mode on {self.host}")
+
+    def put_file(self, local_path: str, remote_path: str) -> bool:
+        self._guard("put_file")
+        return self._step("put_file", self.backend.put_file, local_path, remote_path)
+
+    def download(self, url: str, remote_path: str, checksum: str | None) -> bool:
+        self._guard("download")
+        return self._step("download", self.backend.download, url, remote_path, checksum)
+
+    def copy_remote(self, src: str, remote_path: str) -> bool:
+        self._guard("copy_remote")
+        return self._step("copy_remote", self.backend.copy_remote, src, remote_path)
+
+    def install_package(self, remote_path: str, arguments: str, version: str) -> dict[str, Any]:
+        self._guard("install_package")
+        return self._step("install_package", self.backend.install_package, remote_path, arguments, version)
+
+    def _step(self, name: str, method: Callable[..., Any], *args: Any) -> Any:
+        try:
+            result = method(*args)
+        except HostUnreachable as err:
+            done = ", ".join(self.calls) or "nothing"
+            raise HostUnreachable(
+                f"Host {self.host} stopped answering during {name} (done before: {done}): {err.message}"
+            ) from None
+        self.calls.append(name)
+        return result
 
     def fetch_archive(self, exported: dict[str, Any], local_path: Path) -> Path:
         """Fetch the archive an Export- helper made, verify its SHA-256, always remove the remote folder.

@@ -22,6 +22,9 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.serv
 
 HELPER_FILE = Path(__file__).resolve().parents[1] / "module_utils" / "_EntraConnect.psm1"
 TRANSPORT_MODULE = "ansible.windows.win_powershell"
+COPY_MODULE = "ansible.windows.win_copy"
+DOWNLOAD_MODULE = "ansible.windows.win_get_url"
+PACKAGE_MODULE = "ansible.windows.win_package"
 _PS_TYPES = contract.PARAM_TYPES
 
 
@@ -88,6 +91,48 @@ class WindowsBackend:
                 helper=helper.name,
             )
         return raw["result"]
+
+    # -- file and package steps: maintained ansible.windows modules, never hand-written ----------
+
+    def _module(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            raw = self._action._execute_module(module_name=name, module_args=args, task_vars=self._task_vars)
+        except AnsibleConnectionFailure as err:
+            raise HostUnreachable(str(err)) from None
+        if raw.get("unreachable"):
+            raise HostUnreachable(str(raw.get("msg") or "unreachable"))
+        self.warnings.extend(str(w) for w in raw.get("warnings") or [])
+        if raw.get("failed"):
+            raise HelperError(f"{name} failed on {self.host}: {raw.get('msg') or error_message(raw)}")
+        return raw
+
+    def put_file(self, local_path: str, remote_path: str) -> bool:
+        """Copy a controller file to the server: transfer it, then win_copy (idempotent by checksum)."""
+        tmp = self._action._make_tmp_path()
+        try:
+            staged = self._action._connection._shell.join_path(tmp, "upload")
+            self._action._transfer_file(local_path, staged)
+            return bool(self._module(COPY_MODULE, {"src": staged, "dest": remote_path, "remote_src": True})["changed"])
+        finally:
+            self._action._remove_tmp_path(tmp)
+
+    def download(self, url: str, remote_path: str, checksum: str | None) -> bool:
+        args: dict[str, Any] = {"url": url, "dest": remote_path}
+        if checksum:
+            args.update(checksum=checksum, checksum_algorithm="sha256")
+        return bool(self._module(DOWNLOAD_MODULE, args)["changed"])
+
+    def copy_remote(self, src: str, remote_path: str) -> bool:
+        """Copy from a UNC path on the server side (needs credential delegation: Kerberos or CredSSP)."""
+        return bool(self._module(COPY_MODULE, {"src": src, "dest": remote_path, "remote_src": True})["changed"])
+
+    def install_package(self, remote_path: str, arguments: str, version: str) -> dict[str, Any]:
+        """Install an MSI silently; win_package adds /qn /norestart /log and checks the product code."""
+        args: dict[str, Any] = {"path": remote_path, "state": "present", "expected_return_code": [0, 3010, 1641]}
+        if arguments:
+            args["arguments"] = arguments
+        raw = self._module(PACKAGE_MODULE, args)
+        return {"changed": bool(raw.get("changed")), "reboot_required": bool(raw.get("reboot_required"))}
 
     def fetch(self, remote_path: str, local_path: str) -> None:
         try:

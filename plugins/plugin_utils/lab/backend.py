@@ -23,7 +23,10 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils impo
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine, files, wizard
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import LabStateError
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import LabSettings
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import (
+    DEFAULT_PREREQUISITES,
+    LabSettings,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.store import LabStore
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import HelperError, HostUnreachable
 
@@ -65,6 +68,8 @@ def facts(server: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
         "installed": server["installed"],
         "configured": server["configured"],
         "version": server["version"],
+        "engine_version": server.get("engine_version"),
+        "upgrade_pending": server.get("upgrade_pending"),
         "settings_file": server.get("settings_file"),
         "tenant_revision": world["tenant_revision"],
     }
@@ -179,6 +184,52 @@ class LabBackend:
         if diff:
             self.store.append_journal([{"time": lab.now(), "host": self.host, "helper": helper, "changes": diff}])
 
+    # -- what ansible.windows modules do on a real server (not helpers) ----------------------
+
+    def local_path(self, windows_path: str) -> Path:
+        """Where a Windows path of this lab server lives: ``C:\\a\\b`` -> ``remote/<host>/C/a/b``."""
+        drive, _sep, rest = windows_path.replace("/", "\\").partition(":")
+        parts = [p for p in rest.split("\\") if p]
+        if not drive or len(drive) != 1 or ".." in parts:
+            raise HelperError(
+                f"{self.host}: the lab emulates local paths like C:\\folder\\file only, not {windows_path!r}"
+            )
+        return self.store.remote_dir(self.host).joinpath(drive.upper(), *parts)
+
+    def put_file(self, local_path: str, remote_path: str) -> bool:
+        target = self.local_path(remote_path)
+        if target.is_file() and target.read_bytes() == Path(local_path).read_bytes():
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(local_path, target)
+        return True
+
+    def download(self, url: str, remote_path: str, checksum: str | None) -> bool:
+        if not url.startswith("file://"):
+            raise HelperError(
+                f"{self.host}: the lab has no network; give the installer as a controller path or a file:// URL"
+            )
+        source = Path(url.removeprefix("file://"))
+        if checksum and hashlib.sha256(source.read_bytes()).hexdigest() != checksum.lower():
+            raise HelperError(f"The checksum for {remote_path} did not match '{checksum}'")
+        return self.put_file(str(source), remote_path)
+
+    def copy_remote(self, src: str, remote_path: str) -> bool:
+        raise HelperError(f"{self.host}: the lab does not emulate UNC shares ({src}); give a controller path")
+
+    def install_package(self, remote_path: str, arguments: str, version: str) -> dict[str, Any]:
+        """The MSI step: binaries at ``version`` (the lab cannot read an MSI, so the caller says which)."""
+        if not self.local_path(remote_path).is_file():
+            raise HelperError(f"The path specified '{remote_path}' does not exist")
+        with self.store.transaction() as state:
+            self._state_ref = state
+            world = self.world(state)
+            server = self.server(state, world)
+            before = facts(server, world.state)
+            changed = wizard.install(server, version)
+            self._journal("lab:installer", before, facts(server, world.state))
+        return {"changed": changed, "reboot_required": False}
+
     def fetch(self, remote_path: str, local_path: str) -> None:
         source = Path(remote_path)
         if self.store.lab_dir.resolve() not in source.resolve().parents or not source.is_file():
@@ -186,6 +237,30 @@ class LabBackend:
         shutil.copyfile(source, local_path)
 
     # -- helpers: reads --------------------------------------------------------------------
+
+    def get_prerequisites(self, server, world) -> dict[str, Any]:
+        result = {**DEFAULT_PREREQUISITES, **dict(self.settings.server.prerequisites)}
+        registry = {
+            "dotnet64/SystemDefaultTlsVersions": 1,
+            "dotnet64/SchUseStrongCrypto": 1,
+            "dotnet32/SystemDefaultTlsVersions": 1,
+            "dotnet32/SchUseStrongCrypto": 1,
+            "schannel_server/Enabled": 1,
+            "schannel_server/DisabledByDefault": 0,
+            "schannel_client/Enabled": 1,
+            "schannel_client/DisabledByDefault": 0,
+        }
+        registry.update(result.get("tls12_registry") or {})
+        result["tls12_registry"] = registry
+        result["pending_reboot_reasons"] = list(result["pending_reboot_reasons"])
+        return result
+
+    def get_file_hash(self, server, world, Path: str) -> dict[str, Any]:
+        target = self.local_path(Path)
+        if not target.is_file():
+            return {"path": Path, "exists": False, "sha256": None, "size": None}
+        data = target.read_bytes()
+        return {"path": Path, "exists": True, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
     @staticmethod
     def _require_engine(server: dict[str, Any]) -> None:
@@ -203,7 +278,7 @@ class LabBackend:
             "installed": server["installed"],
             "configured": configured,
             "product_version": server["version"],
-            "engine_version": server["version"] if configured else None,
+            "engine_version": lab.engine_version(server) if configured else None,
             "install_path": lab.INSTALL_PATH if configured else None,
             "service": None,
             "database": None,
@@ -422,7 +497,7 @@ class LabBackend:
             (content / name).write_text(text, encoding="utf-8")
         result = self._archive(temp, content, "settings.zip")
         result.update(
-            product_version=server["version"],
+            product_version=lab.engine_version(server),
             staging_mode_enabled=lab.staging_enabled(server),
             exported_at=lab.now(),
         )
@@ -448,7 +523,7 @@ class LabBackend:
             pending = sync["pending"]
             if pending:
                 scoped = engine.scoped_directory(world, sync["ad_revision"] or 0, server["excluded_containers"])
-                desired = engine.project(scoped, server["version"])
+                desired = engine.project(scoped, lab.engine_version(server))
                 current = world.tenant(sync["tenant_revision"])
         elif Filter == "m":
             section = "pending-import"

@@ -130,7 +130,7 @@ def applied_policy(server: dict[str, Any]) -> dict[str, Any]:
             "type": "applied",
             "author": "lab",
             "timeCreated": server["policy_applied_at"],
-            "azureADConnectVersion": server["version"],
+            "azureADConnectVersion": lab_server.engine_version(server),
         },
         "deploymentMetadata": {
             "hostName": server["host"],

@@ -90,6 +90,8 @@ def configure(
     server.update(
         {
             "configured": True,
+            "engine_version": server["version"],
+            "upgrade_pending": False,
             "forests": forests,
             "tenant": settings.world.tenant,
             "excluded_containers": list(s.excluded_containers if excluded is None else excluded),
@@ -126,6 +128,11 @@ def configure(
         run_step(server, world, connector, "Full Import")
     for connector in connector_names(server):
         run_step(server, world, connector, "Full Synchronization")
+
+
+def engine_version(server: dict[str, Any]) -> str:
+    """The version the sync engine runs (behind the binaries until an upgrade completes)."""
+    return server.get("engine_version") or server["version"]
 
 
 def staging_enabled(server: dict[str, Any]) -> bool:
@@ -220,10 +227,10 @@ def run_step(server: dict[str, Any], world: engine.World, connector: str, profil
             engine.scoped_directory(world, sync["ad_revision"] or 0, server["excluded_containers"])
             if sync["ad_revision"] is not None
             else {},
-            server["version"],
+            engine_version(server),
         )
         current = world.tenant(sync["tenant_revision"]) if sync["tenant_revision"] is not None else {}
-        sync["pending"] = engine.pending_exports(desired, current, server["version"])
+        sync["pending"] = engine.pending_exports(desired, current, engine_version(server))
         sync["joined_count"] = len(set(desired) & set(current))
         counters.update(engine.operation_counts(sync["pending"]))
     elif profile == "Export":
@@ -279,4 +286,5 @@ def run_cycle(server: dict[str, Any], world: engine.World, policy: str) -> list[
 
 
 def version_at_least(server: dict[str, Any], version: str) -> bool:
-    return server["version"] is not None and parse_version(server["version"]) >= parse_version(version)
+    """Whether the sync engine runs ``version`` or later."""
+    return server["version"] is not None and parse_version(engine_version(server)) >= parse_version(version)

@@ -9,7 +9,8 @@ bad-promotion demo) is inventory, not code. They are separate from the declared 
 Host variables:
   entra_connect_lab_server   dict: installed, configured, version, staging, forests,
                              excluded_containers, password_writeback, auto_upgrade, adsynctools,
-                             deletion_threshold, custom_rules
+                             deletion_threshold, custom_rules, prerequisites (overrides of the
+                             facts Get-EntraConnectPrerequisites reports)
   entra_connect_lab_faults   list of {helper, on_call, effect}
 World variables (the same for every host of the lab; set them in group_vars/all):
   entra_connect_lab_seed, entra_connect_lab_size {users, groups, contacts},
@@ -54,6 +55,21 @@ class ServerSettings:
     adsynctools: bool = False
     deletion_threshold: int = 500
     custom_rules: tuple[dict[str, Any], ...] = ()
+    #: Overrides of the prerequisite facts a lab server reports (see DEFAULT_PREREQUISITES).
+    prerequisites: tuple[tuple[str, Any], ...] = ()
+
+
+DEFAULT_PREREQUISITES: dict[str, Any] = {
+    "os_caption": "Microsoft Windows Server 2022 Standard",
+    "os_build": 20348,
+    "installation_type": "Server",
+    "powershell_version": "5.1.20348.2849",
+    "dotnet_release": 528449,
+    "domain_joined": True,
+    "domain": "contoso.com",
+    "system_drive_free_mb": 81920,
+    "pending_reboot_reasons": [],
+}
 
 
 @dataclass(frozen=True)
@@ -152,7 +168,11 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
         adsynctools=reader.get(raw, "adsynctools", bool, False, where),
         deletion_threshold=reader.get(raw, "deletion_threshold", int, 500, where),
         custom_rules=tuple(reader.get(raw, "custom_rules", list, [], where)),
+        prerequisites=tuple(sorted(_mapping(reader, raw.get("prerequisites"), f"{where}.prerequisites").items())),
     )
+    for name in sorted(dict(server.prerequisites)):
+        if name not in DEFAULT_PREREQUISITES and name != "tls12_registry":
+            reader.problems.append(f"{where}.prerequisites.{name} is not a prerequisite fact")
     if server.configured and not server.installed:
         reader.problems.append(f"{where}.configured cannot be true when installed is false")
 

@@ -26,29 +26,46 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
     LabSettings,
     parse_version,
 )
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.operator import (
+    IMPORT_FOLDER,
+    INSTRUCTIONS_FILE,
+    SETTINGS_FILE,
+)
 
-#: Where the staging_server role puts the files, as the Windows path and as the lab path.
-IMPORT_FOLDER = "C:\\ProgramData\\hybrid_identity.entra_connect\\import"
-SETTINGS_FILE = "synchronization-settings.json"
-INSTRUCTIONS_FILE = "operator-instructions.txt"
 DISABLED_RULES_KEPT_SINCE = (1, 5, 45, 0)
 #: Lab rendering of "rules may shift as standard rules are added": behind the standard rules.
 SHIFTED_PRECEDENCE_START = 200
 
 
 def import_folder(remote_dir: Path) -> Path:
-    return remote_dir / "import"
+    """The lab path of IMPORT_FOLDER (see LabBackend.local_path)."""
+    return remote_dir.joinpath("C", *IMPORT_FOLDER.split("\\")[1:])
 
 
 def install(server: dict[str, Any], version: str) -> bool:
-    """Lay down the binaries at ``version`` (the MSI step); returns whether anything changed."""
+    """Lay down the binaries at ``version`` (the MSI step); returns whether anything changed.
+
+    On a configured server this is the first half of an in-place upgrade: the sync engine keeps
+    running its version until the wizard's upgrade page has run (the operator step).
+    """
     if server["installed"] and server["version"] == version:
         return False
     server["installed"] = True
     server["version"] = version
     if server["configured"]:
-        server["global_parameters"]["Microsoft.Synchronize.ServerConfigurationVersion"] = version
+        server["upgrade_pending"] = True
     return True
+
+
+def complete_upgrade(server: dict[str, Any]) -> None:
+    """The wizard's upgrade page: the engine takes the new version and records full steps."""
+    server["engine_version"] = server["version"]
+    server["global_parameters"]["Microsoft.Synchronize.ServerConfigurationVersion"] = server["version"]
+    server["upgrade_pending"] = False
+    # An upgrade records the full import and full sync it needs as scheduler overrides [UPG].
+    server["overrides"] = {
+        name: {"full_import_required": True, "full_sync_required": True} for name in lab.connector_names(server)
+    }
 
 
 def imported_rules(policy: dict[str, Any], version: str) -> list[dict[str, Any]]:
@@ -81,7 +98,12 @@ def read_import(folder: Path) -> dict[str, Any] | None:
 
 def operator_step(server: dict[str, Any], settings: LabSettings, world: engine.World, folder: Path) -> bool:
     """Run the import wizard if an operator is present and the files are in place."""
-    if settings.world.operator != "present" or not server["installed"] or server["configured"]:
+    if settings.world.operator != "present" or not server["installed"]:
+        return False
+    if server["configured"]:
+        if server.get("upgrade_pending") and (folder / INSTRUCTIONS_FILE).is_file():
+            complete_upgrade(server)
+            return True
         return False
     policy = read_import(folder)
     if policy is None:

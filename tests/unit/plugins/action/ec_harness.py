@@ -56,13 +56,17 @@ class WinPowerShellTransport:
         self.check_mode = check_mode
         self.sent: list[tuple[str, dict]] = []
         self.replies: dict[str, list[dict]] = {}
+        #: The version the lab installs when win_package runs (a real MSI carries its own).
+        self.package_version = "2.4.18.0"
 
     def reply_with(self, helper: str, *replies: dict) -> None:
         """Answer the next calls of ``helper`` with these win_powershell results, in order."""
         self.replies.setdefault(helper, []).extend(replies)
 
     def execute_module(self, module_name=None, module_args=None, task_vars=None, **kwargs):
-        assert module_name == "ansible.windows.win_powershell"
+        if module_name != "ansible.windows.win_powershell":
+            assert not self.check_mode, f"{module_name} sent in check mode"
+            return self.module(module_name, module_args)
         script = module_args["script"]
         assert script.startswith("[CmdletBinding(SupportsShouldProcess)]\nparam(")
         match = CALL_LINE.search(script)
@@ -96,6 +100,29 @@ class WinPowerShellTransport:
 
     def fetch_file(self, remote, local):
         self.lab.fetch(remote, local)
+
+    def module(self, helper_name: str, module_args: dict) -> dict:
+        """win_copy, win_get_url and win_package, answered by the lab's emulation of them."""
+        self.sent.append((helper_name, dict(module_args)))
+        try:
+            if helper_name == "ansible.windows.win_copy":
+                assert module_args["remote_src"] is True
+                if module_args["src"].startswith("\\\\"):
+                    changed = self.lab.copy_remote(module_args["src"], module_args["dest"])
+                else:
+                    changed = self.lab.put_file(module_args["src"], module_args["dest"])
+                return {"changed": changed}
+            if helper_name == "ansible.windows.win_get_url":
+                changed = self.lab.download(module_args["url"], module_args["dest"], module_args.get("checksum"))
+                return {"changed": changed}
+            if helper_name == "ansible.windows.win_package":
+                assert module_args["expected_return_code"] == [0, 3010, 1641]
+                return self.lab.install_package(
+                    module_args["path"], module_args.get("arguments", ""), self.package_version
+                )
+        except HelperError as err:
+            return {"failed": True, "msg": err.message}
+        raise AssertionError(f"unexpected module {helper_name}")
 
 
 def failed_reply(message: str) -> dict:
@@ -158,6 +185,17 @@ def run_action(
         transport = transport or WinPowerShellTransport(lab_dir, host, host_vars, check_mode)
         action._execute_module = transport.execute_module
         connection.fetch_file.side_effect = transport.fetch_file
+        staging = Path(lab_dir).parent / "winrm-tmp"
+        action._make_tmp_path = lambda *a, **k: str(staging)
+        connection._shell.join_path.side_effect = lambda *parts: str(Path(*parts))
+
+        def transfer(local, remote):
+            Path(remote).parent.mkdir(parents=True, exist_ok=True)
+            Path(remote).write_bytes(Path(local).read_bytes())
+            return remote
+
+        action._transfer_file = transfer
+        action._remove_tmp_path = lambda path, **k: None
     return action.run(task_vars=task_vars), transport
 
 

@@ -22,6 +22,7 @@ SAMPLE_PARAMS = {
     },
     "Set-EntraConnectAutoUpgrade": {"State": "Disabled"},
     "Export-EntraConnectConnectorSpace": {"ConnectorName": ENTRA, "Filter": "x"},
+    "Get-EntraConnectFileHash": {"Path": "C:\\ProgramData\\missing.json"},
 }
 
 

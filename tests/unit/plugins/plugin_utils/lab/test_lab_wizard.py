@@ -27,7 +27,8 @@ POLICY = {
 }
 
 
-def place(lab, host, policy=POLICY, instructions=True):
+def place(lab, host, policy=None, instructions=True):
+    policy = POLICY if policy is None else policy
     folder = wizard.import_folder(LabStore(lab).remote_dir(host))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / wizard.SETTINGS_FILE).write_text(json.dumps(policy))
@@ -93,10 +94,20 @@ def test_install_is_idempotent_by_version(tmp_path, installed, version, changed)
     assert (server["installed"], server["version"]) == (True, "2.4.18.0")
 
 
-def test_an_upgrade_of_a_configured_server_changes_its_configuration_version(tmp_path):
-    lab_server(tmp_path).call("Get-EntraConnectSyncStatus")
+def test_an_in_place_upgrade_waits_for_the_wizard_then_records_full_steps(tmp_path):
+    server = lab_server(tmp_path, version="2.3.20.0")
+    server.call("Get-EntraConnectSyncStatus")
     store = LabStore(tmp_path)
     with store.transaction() as saved:
         assert wizard.install(saved["servers"]["aadc01"], "2.4.21.0") is True
-    params = store.read()["servers"]["aadc01"]["global_parameters"]
-    assert params["Microsoft.Synchronize.ServerConfigurationVersion"] == "2.4.21.0"
+    before = server.call("Get-EntraConnectServerState", RunHistoryCount=0)
+    assert (before["product_version"], before["engine_version"]) == ("2.4.21.0", "2.3.20.0")
+    place(tmp_path, "aadc01")  # the role's instructions for the wizard's upgrade page
+    after = server.call("Get-EntraConnectServerState", RunHistoryCount=0)
+    assert after["engine_version"] == "2.4.21.0"
+    assert after["global_parameters"]["Microsoft.Synchronize.ServerConfigurationVersion"] == "2.4.21.0"
+    assert after["scheduler"]["staging_mode_enabled"] is False  # the server kept its role
+    assert {c["name"]: c["override"] for c in after["connectors"]} == {
+        "contoso.com": {"full_import_required": True, "full_sync_required": True},
+        "contoso.onmicrosoft.com - AAD": {"full_import_required": True, "full_sync_required": True},
+    }
