@@ -1,0 +1,26 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filter plugins hybrid_identity.entra_connect.switch_plan and inventory_problems (docs in the .yml files)."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.plan import inventory_problems, switch_plan
+
+
+def _switch_plan(declared, actual):
+    if not isinstance(declared, dict) or not isinstance(actual, dict):
+        raise AnsibleFilterError("switch_plan expects two dicts: declared roles by host, server_info results by host")
+    return switch_plan(declared, actual).to_dict()
+
+
+def _inventory_problems(declared, hosts=None):
+    if not isinstance(declared, dict):
+        raise AnsibleFilterError("inventory_problems expects a dict of declared roles by host")
+    return inventory_problems(declared, list(hosts) if hosts is not None else None)
+
+
+class FilterModule:
+    def filters(self):
+        return {"switch_plan": _switch_plan, "inventory_problems": _inventory_problems}

@@ -1,0 +1,124 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Is a staging server ready to be promoted? One verdict from every gate. For internal collection use only.
+
+Pure Python. Gates (DESIGN, "Gates before promotion"; each configurable, defaults strict):
+pending deletes <= min(deletion threshold, user limit) per connector; adds and updates under
+their limits; configuration differences empty or allow-listed (config_compare's own gate);
+connector object counts within a tolerance of the active server's; synchronised within N hours;
+no run in progress.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+SCHEMA_VERSION = 1
+DEFAULT_GATES = {
+    "max_deletes": 0,
+    "max_adds": 0,
+    "max_updates": 0,
+    "ignore_attributes": [],
+    "ignore_object_types": [],
+    "count_tolerance_percent": 5,
+    "max_sync_age_hours": 24,
+}
+
+
+def parse_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def csexport_gates(gates: dict[str, Any], info: dict[str, Any]) -> dict[str, Any]:
+    """The csexport gates for a candidate: deletes capped by its export deletion threshold."""
+    merged = {**DEFAULT_GATES, **(gates or {})}
+    threshold = info.get("export_deletion_threshold") or {}
+    max_deletes = merged["max_deletes"]
+    if threshold.get("enabled") and threshold.get("count") is not None:
+        max_deletes = min(max_deletes, threshold["count"])
+    return {
+        "max_deletes": max_deletes,
+        "max_adds": merged["max_adds"],
+        "max_updates": merged["max_updates"],
+        "ignore_attributes": merged["ignore_attributes"],
+        "ignore_object_types": merged["ignore_object_types"],
+    }
+
+
+def verdict(
+    host: str,
+    info: dict[str, Any],
+    reference: dict[str, Any] | None,
+    config: dict[str, Any] | None,
+    pending: dict[str, Any] | None,
+    gates: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """``ready`` or ``blocked`` with every reason, and the gate values behind it."""
+    merged = {**DEFAULT_GATES, **(gates or {})}
+    now = now or datetime.now(UTC)
+    reasons: list[str] = []
+    if not info.get("configured"):
+        reasons.append(f"{host} is not configured")
+    if not info.get("idle"):
+        reasons.append(f"{host} is busy (a sync cycle or run profile is in progress)")
+    if info.get("staging_mode_enabled") is not True:
+        reasons.append(f"{host} is not a staging server")
+    if reference is None:
+        reasons.append("no active server to compare with")
+    if config is not None and not config.get("gate", {}).get("passed", False):
+        for violation in config["gate"]["violations"]:
+            reasons.append(f"configuration: {violation['message']}")
+    if pending is not None and not pending.get("gate", {}).get("passed", False):
+        for violation in pending["gate"]["violations"]:
+            reasons.append(f"pending exports: {violation['message']}")
+    counts = count_differences(info, reference, merged["count_tolerance_percent"]) if reference else []
+    reasons.extend(counts)
+    newest = max((t for t in (parse_time(r.get("ended_at")) for r in info.get("runs", [])) if t), default=None)
+    age_hours = None if newest is None else round((now - newest).total_seconds() / 3600, 2)
+    if newest is None or age_hours > merged["max_sync_age_hours"]:
+        reasons.append(
+            f"{host} has not synchronised within {merged['max_sync_age_hours']} hours "
+            f"(newest run: {newest.isoformat() if newest else 'none'}); run import_and_sync first"
+        )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "host": host,
+        "verdict": "blocked" if reasons else "ready",
+        "reasons": reasons,
+        "reference": (reference or {}).get("computer_name"),
+        "gates": {
+            **csexport_gates(gates or {}, info),
+            "count_tolerance_percent": merged["count_tolerance_percent"],
+            "max_sync_age_hours": merged["max_sync_age_hours"],
+        },
+        "pending_operations": (pending or {}).get("summary", {}).get("operations"),
+        "configuration_differences": (config or {}).get("summary", {}).get("difference_count"),
+        "sync_age_hours": age_hours,
+    }
+
+
+def count_differences(info: dict[str, Any], reference: dict[str, Any], tolerance: float) -> list[str]:
+    """Connector object counts of the candidate vs the active server, by connector name."""
+    theirs = {
+        c["name"].lower(): (c.get("statistics") or {}).get("total_connector_count") for c in reference["connectors"]
+    }
+    reasons = []
+    for connector in info.get("connectors", []):
+        mine = (connector.get("statistics") or {}).get("total_connector_count")
+        other = theirs.get(connector["name"].lower())
+        if mine is None or other is None:
+            continue
+        allowed = max(other, 1) * tolerance / 100
+        if abs(mine - other) > allowed:
+            reasons.append(
+                f"connector '{connector['name']}' holds {mine} objects, the active server {other} "
+                f"(more than {tolerance}% apart)"
+            )
+    return reasons

@@ -1,0 +1,95 @@
+"""The switch plan: declared roles vs actual roles -> ordered steps or a refusal."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.plan import inventory_problems, switch_plan
+
+ACTIVE = {"installed": True, "configured": True, "staging_mode_enabled": False}
+STAGING = {"installed": True, "configured": True, "staging_mode_enabled": True}
+MISSING = {"installed": False, "configured": False, "staging_mode_enabled": None}
+BINARIES = {"installed": True, "configured": False, "staging_mode_enabled": None}
+
+
+def actions(plan):
+    return [(s["action"], s["host"]) for s in plan.steps]
+
+
+def test_a_converged_inventory_plans_nothing():
+    plan = switch_plan({"aadc01": "active", "aadc02": "staging"}, {"aadc01": ACTIVE, "aadc02": STAGING})
+    assert plan.converged and plan.steps == [] and plan.refusal is None
+
+
+def test_switch_follows_the_only_safe_order():
+    plan = switch_plan({"aadc01": "staging", "aadc02": "active"}, {"aadc01": ACTIVE, "aadc02": STAGING})
+    assert (plan.candidate, plan.former) == ("aadc02", "aadc01")
+    assert actions(plan) == [
+        ("backup", "all"),
+        ("verify", "aadc02"),
+        ("demote", "aadc01"),
+        ("confirm_zero_active", "all"),
+        ("promote", "aadc02"),
+        ("confirm_one_active", "aadc02"),
+    ]
+    assert plan.to_dict()["converged"] is False
+
+
+def test_no_active_server_promotes_without_a_demotion():
+    plan = switch_plan({"aadc01": "active", "aadc02": "staging"}, {"aadc01": STAGING, "aadc02": STAGING})
+    assert plan.former is None
+    assert ("demote", "aadc01") not in actions(plan)
+    assert actions(plan)[-2:] == [("promote", "aadc01"), ("confirm_one_active", "aadc01")]
+
+
+def test_two_active_servers_are_demoted_first():
+    plan = switch_plan(
+        {"aadc01": "staging", "aadc02": "staging", "aadc03": "active"},
+        {"aadc01": ACTIVE, "aadc02": ACTIVE, "aadc03": STAGING},
+    )
+    assert plan.extra_active == ["aadc02"]
+    assert actions(plan)[0] == ("demote", "aadc02")
+    assert actions(plan).index(("demote", "aadc01")) < actions(plan).index(("promote", "aadc03"))
+
+
+def test_a_candidate_already_active_beside_another_only_demotes_the_other():
+    plan = switch_plan({"aadc01": "staging", "aadc02": "active"}, {"aadc01": ACTIVE, "aadc02": ACTIVE})
+    assert actions(plan) == [("demote", "aadc01"), ("confirm_one_active", "aadc02")]
+
+
+@pytest.mark.parametrize(
+    ("state", "what"), [(MISSING, "is not installed"), (BINARIES, "is installed but not configured")]
+)
+def test_an_unbuilt_candidate_is_refused(state, what):
+    plan = switch_plan({"aadc01": "staging", "aadc03": "active"}, {"aadc01": ACTIVE, "aadc03": state})
+    assert (
+        plan.refusal
+        == f"aadc03 is declared active but {what}; build it first (playbooks add_staging_server or swing_migration)"
+    )
+    assert plan.steps == []
+
+
+@pytest.mark.parametrize(
+    ("declared", "problem"),
+    [
+        ({"aadc01": "staging", "aadc02": "staging"}, "no host declares entra_connect_role=active; exactly one must"),
+        (
+            {"aadc01": "active", "aadc02": "active"},
+            "2 hosts declare entra_connect_role=active (aadc01, aadc02); exactly one may",
+        ),
+        (
+            {"aadc01": "active", "aadc02": "primary"},
+            "aadc02 declares entra_connect_role='primary'; use one of: active, staging",
+        ),
+        ({"aadc01": "active", "aadc02": None}, "aadc02 declares entra_connect_role=None; use one of: active, staging"),
+    ],
+)
+def test_bad_inventories_are_refused_naming_the_hosts(declared, problem):
+    assert problem in inventory_problems(declared)
+    assert problem in switch_plan(declared, dict.fromkeys(declared, STAGING)).refusal
+
+
+def test_a_declared_host_missing_from_the_group_is_named():
+    assert inventory_problems({"aadc01": "active", "aadc09": "staging"}, ["aadc01"]) == [
+        "aadc09 is declared but is not a host of the inventory group"
+    ]
