@@ -13,10 +13,11 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv test lint ruff changelog ansible-lint sanity units pscheck molecule ee demo clean bench lab-reset
+.PHONY: help venv test test-full lint ruff changelog ansible-lint sanity units pscheck molecule ee demo demo-bad clean bench lab-reset integration
 
 help:
-	@echo "make demo  - swing migration against the lab (not built yet)"
+	@echo "make demo  - swing migration against the lab (emulated servers, no Windows)"
+	@echo "make demo-bad - a bad promotion stopped by the gates (exits non-zero on purpose)"
 	@echo "make test  - every quality gate: ruff, ansible-lint, sanity, unit tests, PowerShell check, molecule, EE"
 	@echo "make venv  - create .venv and the collection link used by ansible-playbook/ansible-doc"
 	@echo "make lab-reset - return the lab inventory (inventories/lab) to its starting state"
@@ -35,8 +36,12 @@ $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../.. $@
 
-test: venv ruff changelog pscheck ansible-lint units sanity molecule ee
+test: venv ruff changelog pscheck ansible-lint units sanity molecule integration ee
 	@echo "make test: all gates passed"
+
+# Every fault effect at every step of the fault matrix (make test runs error and unreachable).
+test-full: test
+	ENTRA_CONNECT_FULL_MATRIX=1 $(BIN)/pytest --no-cov -p no:cacheprovider -s tests/integration/test_fault_matrix.py
 
 lint: ruff ansible-lint
 
@@ -49,6 +54,11 @@ ansible-lint: venv
 
 units: venv
 	$(BIN)/pytest tests/unit
+
+# Real ansible-playbook runs on private copies of the lab inventories: the story, idempotence,
+# check mode, bad inventories, the bad promotion, and the fault matrix.
+integration: venv
+	$(BIN)/pytest --no-cov -p no:cacheprovider -s tests/integration
 
 # The PowerShell checks (parse, then the helper contract and cmdlet catalogue); their own tests
 # run inside `units`.
@@ -73,9 +83,21 @@ ee: venv
 bench: venv
 	@for b in benchmarks/*_bench.py; do echo "== $$b"; $(BIN)/python $$b; done
 
+# The swing migration rehearsal on the lab: reset, migrate so that aadc03 (new, 2.4.18.0) becomes
+# active, then show that switch_roles has nothing left to do.
 demo: venv
-	@echo "make demo: the lab swing migration is not built yet (issues 6-8)."
-	@echo "It will reset the lab and run playbooks/swing_migration.yml on inventories/lab."
+	$(BIN)/ansible-playbook -i inventories/lab playbooks/lab_reset.yml
+	$(BIN)/ansible-playbook -i inventories/lab playbooks/swing_migration.yml
+	$(BIN)/ansible-playbook -i inventories/lab playbooks/switch_roles.yml
+	@echo "make demo: aadc03 is active; reports in inventories/lab/.reports/, backups in inventories/lab/.backups/"
+
+# A bad promotion (the candidate lost an OU from its scope) stopped by the gates: exits non-zero.
+demo-bad: venv
+	$(BIN)/ansible-playbook -i inventories/lab-bad-promotion playbooks/lab_reset.yml
+	@if $(BIN)/ansible-playbook -i inventories/lab-bad-promotion playbooks/switch_roles.yml; then \
+		echo "make demo-bad: the bad promotion was NOT stopped" >&2; exit 2; fi; \
+	echo "make demo-bad: the gates stopped the promotion; see inventories/lab-bad-promotion/.reports/*/verify/aadc02/report.md" >&2; \
+	exit 1
 
 # Return the lab (inventories/lab) to the starting state its inventory describes.
 lab-reset: venv

@@ -36,7 +36,9 @@ def inventory_problems(declared: dict[str, Any], known_hosts: list[str] | None =
     """Every way the declared roles break the inventory contract (empty when it holds)."""
     problems = []
     for host, role in sorted(declared.items()):
-        if role not in ROLES:
+        if role is None:
+            problems.append(f"{host} does not declare entra_connect_role; set it to active or staging")
+        elif role not in ROLES:
             problems.append(f"{host} declares entra_connect_role={role!r}; use one of: {', '.join(ROLES)}")
     active = sorted(h for h, r in declared.items() if r == "active")
     if not active:

@@ -81,7 +81,10 @@ def test_an_unbuilt_candidate_is_refused(state, what):
             {"aadc01": "active", "aadc02": "primary"},
             "aadc02 declares entra_connect_role='primary'; use one of: active, staging",
         ),
-        ({"aadc01": "active", "aadc02": None}, "aadc02 declares entra_connect_role=None; use one of: active, staging"),
+        (
+            {"aadc01": "active", "aadc02": None},
+            "aadc02 does not declare entra_connect_role; set it to active or staging",
+        ),
     ],
 )
 def test_bad_inventories_are_refused_naming_the_hosts(declared, problem):

@@ -1,0 +1,8 @@
+"""Integration tests: real ansible-playbook runs on private copies of the lab inventories."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))

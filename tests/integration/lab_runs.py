@@ -1,0 +1,131 @@
+"""Run the collection's playbooks on a private copy of a lab inventory and read the outcome.
+
+Every run gets its own inventory copy and lab directory, so runs are independent; faults are
+written as host_vars of that copy (entra_connect_lab_faults), exactly as a user would set them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / ".venv" / "bin"
+SMALL = {
+    "entra_connect_lab_size": {"users": 200, "groups": 20, "contacts": 10},
+    "entra_connect_poll_interval": 1,
+    "entra_connect_timeout": 6,
+    "staging_server_operator_poll_interval": 1,
+    "staging_server_operator_timeout": 6,
+}
+MUTATING = None  # filled lazily from the contract
+
+
+@dataclass
+class Run:
+    rc: int
+    output: str
+    inventory: Path
+
+    @property
+    def lab(self) -> Path:
+        return self.inventory / ".lab"
+
+    def state(self) -> dict:
+        return json.loads((self.lab / "state.json").read_text())
+
+    def journal(self) -> list[dict]:
+        path = self.lab / "journal.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+    def active(self) -> set[str]:
+        servers = self.state()["servers"]
+        return {
+            h
+            for h, s in servers.items()
+            if s["configured"] and s["global_parameters"]["Microsoft.Synchronize.StagingMode"] == "False"
+        }
+
+    def changed_count(self) -> int:
+        total = 0
+        for line in self.output.splitlines():
+            if " : ok=" in line and "changed=" in line:
+                total += int(line.split("changed=")[1].split()[0])
+        return total
+
+
+def make_inventory(tmp: Path, source: str = "lab", declared: dict[str, str] | None = None) -> Path:
+    """A private copy of inventories/<source> (and the installers), optionally with other roles."""
+    inventory = tmp / "inventories" / source
+    shutil.copytree(
+        ROOT / "inventories" / source, inventory, ignore=shutil.ignore_patterns(".lab", ".reports", ".backups")
+    )
+    if not (tmp / "inventories" / "installers").exists():
+        shutil.copytree(ROOT / "inventories" / "installers", tmp / "inventories" / "installers")
+    if declared is not None:
+        hosts = {h: ({"entra_connect_role": r} if r is not None else {}) for h, r in declared.items()}
+        (inventory / "hosts.yml").write_text(yaml.safe_dump({"entra_connect": {"hosts": hosts}}))
+    return inventory
+
+
+def add_faults(inventory: Path, host: str, faults: list[dict]) -> None:
+    path = inventory / "host_vars" / f"{host}.yml"
+    data = yaml.safe_load(path.read_text()) if path.exists() else {}
+    data["entra_connect_lab_faults"] = faults
+    path.write_text(yaml.safe_dump(data))
+
+
+def run_playbook(inventory: Path, playbook: str, *args: str, extra: dict | None = None) -> Run:
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    command = [
+        str(BIN / "ansible-playbook"),
+        "-i",
+        str(inventory),
+        str(ROOT / "playbooks" / f"{playbook}.yml"),
+        "-e",
+        json.dumps({**SMALL, **(extra or {})}),
+        *args,
+    ]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
+    return Run(done.returncode, done.stdout + done.stderr, inventory)
+
+
+def reset(inventory: Path) -> Run:
+    return run_playbook(inventory, "lab_reset")
+
+
+def never_two_active(run: Run) -> list[str]:
+    """Replay the journal's staging-flag changes; every moment with two active servers."""
+    staging: dict[str, bool | None] = {}
+    moments = []
+    for index, line in enumerate(run.journal()):
+        change = line["changes"].get("staging_mode_enabled")
+        if change is None:
+            continue
+        staging[line["host"]] = change[1]
+        active = sorted(h for h, s in staging.items() if s is False)
+        if len(active) > 1:
+            moments.append(f"journal line {index + 1} ({line['helper']} on {line['host']}): active {active}")
+    return moments
+
+
+def mutating_steps(run: Run) -> list[tuple[str, str, int]]:
+    """(host, helper, call number) for every mutating helper call of a recorded run."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / ".collections"))
+    from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract
+
+    steps = []
+    for host, calls in sorted(run.state()["calls"].items()):
+        for helper, count in sorted(calls.items()):
+            if contract.helper(helper).mutates:
+                steps.extend((host, helper, n) for n in range(1, count + 1))
+    return steps

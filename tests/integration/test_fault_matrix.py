@@ -1,0 +1,70 @@
+"""Fault matrix: every mutating helper call of switch_roles and swing_migration, with each fault.
+
+Steps come from a recorded fault-free run (the lab counts helper calls per host), not from a
+hand-picked list. After every faulty run the journal must show no moment with two active
+servers, and the end state must be the declared one, or the pre-run one with a failed play that
+says what happened, or - only when the candidate stopped answering during its promotion, so its
+state is unknown - no active server with a failed play that says so. (A candidate that was
+promoted and then stopped answering before its export was confirmed ends as the declared state
+with a failed play: nothing can be checked on it, and promoting the former server back could make
+two active servers.)
+CI runs the effects `error` and `unreachable`; ENTRA_CONNECT_FULL_MATRIX=1 (make test-full) adds
+`no_effect` and `busy`.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from lab_runs import add_faults, make_inventory, mutating_steps, never_two_active, reset, run_playbook
+
+EFFECTS = ["error", "unreachable"] + (["no_effect", "busy"] if os.environ.get("ENTRA_CONNECT_FULL_MATRIX") else [])
+SCENARIOS = {
+    # playbook: (inventory source, declared roles or None, declared active, pre-run active)
+    "switch_roles": ("lab", {"aadc01": "staging", "aadc02": "active"}, "aadc02", "aadc01"),
+    "swing_migration": ("lab", None, "aadc03", "aadc01"),
+}
+RESULTS: dict[str, list[str]] = {}
+
+
+def recorded_steps(tmp_path_factory, playbook):
+    source, declared, _want, _before = SCENARIOS[playbook]
+    inventory = make_inventory(tmp_path_factory.mktemp(f"record-{playbook}"), source, declared)
+    assert reset(inventory).rc == 0
+    clean = run_playbook(inventory, playbook)
+    assert clean.rc == 0, clean.output[-3000:]
+    return mutating_steps(clean)
+
+
+@pytest.mark.parametrize("playbook", sorted(SCENARIOS))
+def test_fault_matrix(tmp_path_factory, playbook):
+    source, declared, want, before = SCENARIOS[playbook]
+    steps = recorded_steps(tmp_path_factory, playbook)
+    assert steps, "the fault-free run made no mutating helper call"
+    failures, passed = [], 0
+    for host, helper, call in steps:
+        for effect in EFFECTS:
+            case = f"{playbook}: {effect} at {helper} call {call} on {host}"
+            inventory = make_inventory(tmp_path_factory.mktemp("case"), source, declared)
+            add_faults(inventory, host, [{"helper": helper, "on_call": call, "effect": effect}])
+            assert reset(inventory).rc == 0
+            run = run_playbook(inventory, playbook)
+            problems = [f"two active servers at {m}" for m in never_two_active(run)]
+            active = run.active()
+            if run.rc == 0 and active != {want}:
+                problems.append(f"succeeded but active is {sorted(active)}")
+            if run.rc != 0:
+                explained = "msg" in run.output and ("failed" in run.output.lower() or "error" in run.output.lower())
+                unknown = active == set() and "no server may be active now" in run.output
+                if active not in ({before}, {want}) and not unknown:
+                    problems.append(f"failed with active {sorted(active)} (neither declared nor pre-run)")
+                if not explained:
+                    problems.append("failed without saying why")
+            if problems:
+                failures.append(f"{case}: " + "; ".join(problems))
+            else:
+                passed += 1
+    total = len(steps) * len(EFFECTS)
+    print(f"\nfault matrix {playbook}: {len(steps)} steps x {len(EFFECTS)} effects = {total} cases, {passed} passed")
+    assert not failures, "\n".join(failures)

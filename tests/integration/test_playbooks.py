@@ -1,0 +1,94 @@
+"""The playbooks as users run them, on the lab: the story, idempotence, check mode, bad inventories."""
+
+from __future__ import annotations
+
+import pytest
+from lab_runs import make_inventory, never_two_active, reset, run_playbook
+
+PLAYBOOKS = ("backup", "verify", "switch_roles", "add_staging_server", "swing_migration")
+
+
+@pytest.fixture
+def lab(tmp_path):
+    inventory = make_inventory(tmp_path)
+    assert reset(inventory).rc == 0
+    return inventory
+
+
+def test_swing_migration_tells_the_story_and_a_rerun_changes_nothing(lab):
+    first = run_playbook(lab, "swing_migration")
+    assert first.rc == 0, first.output[-3000:]
+    assert first.active() == {"aadc03"}
+    assert "Plan to make aadc03 active:" in first.output
+    assert never_two_active(first) == []
+    for playbook in ("swing_migration", "switch_roles", "backup", "add_staging_server"):
+        again = run_playbook(lab, playbook)
+        assert again.rc == 0, again.output[-3000:]
+        assert again.changed_count() == 0, f"{playbook} changed something on a rerun:\n{again.output[-3000:]}"
+    assert (lab / ".reports").is_dir() and list((lab / ".reports").glob("*/verify/aadc03/summary.json"))
+
+
+@pytest.mark.parametrize("playbook", PLAYBOOKS)
+def test_check_mode_changes_nothing_in_the_lab(lab, playbook):
+    result = run_playbook(lab, playbook, "--check")
+    assert [line for line in result.journal() if not line["helper"].startswith("lab:create")] == [], result.output[
+        -3000:
+    ]
+    assert result.active() == {"aadc01"}
+
+
+@pytest.mark.parametrize(
+    ("declared", "message"),
+    [
+        ({"aadc01": "staging", "aadc02": "staging"}, "no host declares entra_connect_role=active"),
+        ({"aadc01": "active", "aadc02": "active"}, "2 hosts declare entra_connect_role=active (aadc01, aadc02)"),
+        ({"aadc01": "active", "aadc02": "primary"}, "aadc02 declares entra_connect_role='primary'"),
+        ({"aadc01": "active", "aadc02": None}, "aadc02 does not declare entra_connect_role"),
+    ],
+    ids=["zero-active", "two-active", "unknown-role", "no-role"],
+)
+@pytest.mark.parametrize("playbook", ["switch_roles", "swing_migration"])
+def test_bad_inventories_fail_before_any_change(tmp_path, declared, message, playbook):
+    inventory = make_inventory(tmp_path, declared=declared)
+    result = run_playbook(inventory, playbook)
+    assert result.rc != 0
+    assert message in result.output
+    assert "Inventory contract broken, nothing was changed" in result.output
+    assert not (inventory / ".lab" / "journal.jsonl").exists()
+
+
+def test_a_declared_server_that_does_not_exist_stops_switch_roles(lab):
+    result = run_playbook(lab, "switch_roles")
+    assert result.rc != 0
+    assert "aadc03 is declared (active) but is not installed; build it first" in result.output
+    assert [line for line in result.journal() if not line["helper"].startswith("lab:create")] == []
+
+
+def test_the_bad_promotion_is_stopped_by_the_gates(tmp_path):
+    inventory = make_inventory(tmp_path, source="lab-bad-promotion")
+    assert reset(inventory).rc == 0
+    result = run_playbook(inventory, "switch_roles")
+    assert result.rc != 0
+    assert (
+        "aadc02 is blocked: configuration: 1 configuration difference(s) of category connector.partitions"
+        in result.output
+    )
+    assert result.active() == {"aadc01"}
+    report = next((inventory / ".reports").glob("*/verify/aadc02/report.md")).read_text()
+    assert report.startswith("# BLOCKED: aadc02")
+
+
+def test_rolling_upgrade_keeps_one_active_server_and_a_rerun_changes_nothing(tmp_path):
+    inventory = make_inventory(tmp_path, declared={"aadc01": "active", "aadc02": "staging"})
+    assert reset(inventory).rc == 0
+    installer = inventory.parent / "installers" / "AzureADConnect-2.4.18.0.msi"
+    extra = {"upgrade_version": "2.4.18.0", "upgrade_installer_src": str(installer)}
+    first = run_playbook(inventory, "upgrade", extra=extra)
+    assert first.rc == 0, first.output[-3000:]
+    servers = first.state()["servers"]
+    assert {h: s["engine_version"] for h, s in servers.items()} == {"aadc01": "2.4.18.0", "aadc02": "2.4.18.0"}
+    assert first.active() == {"aadc01"}
+    assert never_two_active(first) == []
+    again = run_playbook(inventory, "upgrade", extra=extra)
+    assert again.rc == 0, again.output[-3000:]
+    assert again.changed_count() == 0, again.output[-3000:]
