@@ -23,7 +23,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.sync
 MANIFEST = "manifest.json"
 CONFIGURATION = "ServerConfiguration"
 ARCHIVE = "settings.zip"
-BACKUP_NAME = re.compile(r"^\d{8}T\d{6}Z$")
+BACKUP_NAME = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
 #: Differences that are only the passing of time, never a change of settings.
 TIME_ONLY = {"Microsoft.Synchronize.NextStartTime"}
 
@@ -32,7 +32,8 @@ def backups(host_dir: Path) -> list[Path]:
     """The backups of one host, oldest first (folder names are UTC timestamps)."""
     if not host_dir.is_dir():
         return []
-    return sorted(p for p in host_dir.iterdir() if p.is_dir() and BACKUP_NAME.match(p.name))
+    found = [p for p in host_dir.iterdir() if p.is_dir() and BACKUP_NAME.match(p.name)]
+    return sorted(found, key=lambda p: (BACKUP_NAME.match(p.name)[1], int(BACKUP_NAME.match(p.name)[2] or 0)))
 
 
 def policy_files(folder: Path) -> dict[str, Any]:
@@ -71,6 +72,15 @@ def backup_name(exported: dict[str, Any]) -> str:
     return re.sub(r"[-:]", "", exported["exported_at"].split(".")[0]).rstrip("Z") + "Z"
 
 
+def free_name(host_dir: Path, name: str) -> Path:
+    """``name``, or ``name-2``, ``name-3``... when backups of the same second exist."""
+    target, number = host_dir / name, 1
+    while target.exists():
+        number += 1
+        target = host_dir / f"{name}-{number}"
+    return target
+
+
 class ActionModule(EntraConnectAction):
     USES_SERVER = True
     ARGUMENT_SPEC = {
@@ -106,7 +116,7 @@ class ActionModule(EntraConnectAction):
                 )
                 removed = [] if check_mode else self._prune(host_dir, params["retention"])
                 return {"changed": bool(removed), **result, "removed": removed}
-            target = host_dir / backup_name(exported)
+            target = free_name(host_dir, backup_name(exported))
             result.update(path=str(target), previous_path=str(existing[-1]) if existing else None)
             if check_mode:
                 return {"changed": True, **result, "removed": [], "settings_file": settings_file(content)}
@@ -132,8 +142,6 @@ class ActionModule(EntraConnectAction):
         }
         shutil.move(str(archive), str(content / ARCHIVE))
         (content / MANIFEST).write_text(to_json(manifest), encoding="utf-8")
-        if target.exists():
-            raise EntraConnectError(f"Backup folder {target} already exists; run the task again in a second")
         os.rename(content, target)
 
     @staticmethod

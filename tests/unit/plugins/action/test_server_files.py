@@ -115,3 +115,17 @@ def test_csexport_names_an_unknown_connector(backend, tmp_path):
     result, _unused = run_action(Csexport, {"connectors": ["fabrikam.com"]}, backend=backend, lab_dir=tmp_path)
     assert result["failed"] is True
     assert result["msg"] == (f"No connector named 'fabrikam.com' on aadc01; its connectors are: contoso.com, {ENTRA}")
+
+
+def test_settings_export_keeps_two_changes_within_one_second_apart(backend, tmp_path, monkeypatch):
+    lab, dest = tmp_path / "lab", tmp_path / "backups"
+    monkeypatch.setattr(
+        "ansible_collections.hybrid_identity.entra_connect.plugins.action.settings_export.backup_name",
+        lambda exported: "20261124T050000Z",
+    )
+    first = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)[0]
+    run_action(StagingMode, {"state": "enabled"}, backend=backend, lab_dir=lab)
+    second = run_action(SettingsExport, {"dest": str(dest), "retention": 2}, backend=backend, lab_dir=lab)[0]
+    assert (Path(first["path"]).name, Path(second["path"]).name) == ("20261124T050000Z", "20261124T050000Z-2")
+    assert second["previous_path"] == first["path"]
+    assert backups(dest) == ["20261124T050000Z", "20261124T050000Z-2"]
