@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / ".collections"))
 
+from config_bench import best_of as best  # noqa: E402
+
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import LabBackend  # noqa: E402
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.directory import (  # noqa: E402
     base_directory,
@@ -30,15 +32,6 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
     read_settings,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import Server  # noqa: E402
-
-
-def best(repeat: int, action) -> float:
-    times = []
-    for _round in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> int:

@@ -28,6 +28,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
     LabSettings,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.store import LabStore
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.prerequisites import TLS_EXPECTED
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import HelperError, HostUnreachable
 
 NOT_INSTALLED = (
@@ -240,16 +241,7 @@ class LabBackend:
 
     def get_prerequisites(self, server, world) -> dict[str, Any]:
         result = {**DEFAULT_PREREQUISITES, **dict(self.settings.server.prerequisites)}
-        registry = {
-            "dotnet64/SystemDefaultTlsVersions": 1,
-            "dotnet64/SchUseStrongCrypto": 1,
-            "dotnet32/SystemDefaultTlsVersions": 1,
-            "dotnet32/SchUseStrongCrypto": 1,
-            "schannel_server/Enabled": 1,
-            "schannel_server/DisabledByDefault": 0,
-            "schannel_client/Enabled": 1,
-            "schannel_client/DisabledByDefault": 0,
-        }
+        registry = dict(TLS_EXPECTED)  # a lab server has TLS 1.2 set as Microsoft's page says
         registry.update(result.get("tls12_registry") or {})
         result["tls12_registry"] = registry
         result["pending_reboot_reasons"] = list(result["pending_reboot_reasons"])

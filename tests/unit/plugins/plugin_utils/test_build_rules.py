@@ -11,18 +11,13 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.filter.version_po
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import DEFAULT_PREREQUISITES
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.limitations import import_tasks
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.prerequisites import judge, tls_check
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.prerequisites import (
+    TLS_EXPECTED,
+    judge,
+    tls_check,
+)
 
-GOOD_TLS = {
-    "dotnet64/SystemDefaultTlsVersions": 1,
-    "dotnet64/SchUseStrongCrypto": 1,
-    "dotnet32/SystemDefaultTlsVersions": 1,
-    "dotnet32/SchUseStrongCrypto": 1,
-    "schannel_server/Enabled": 1,
-    "schannel_server/DisabledByDefault": 0,
-    "schannel_client/Enabled": 1,
-    "schannel_client/DisabledByDefault": 0,
-}
+GOOD_TLS = TLS_EXPECTED
 
 
 def facts(**changes):
