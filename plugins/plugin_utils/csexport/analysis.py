@@ -9,12 +9,14 @@ counted per section but do not enter the operation counts.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport import parallel
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.parser import (
     CsObject,
     iter_cs_objects,
@@ -101,7 +103,6 @@ class Analysis:
 
     def __init__(self, gates: Gates, change_rows=None, object_rows=None, keep_keys: bool = False) -> None:
         self.gates = gates
-        self.total = Counts()
         self.connectors: dict[str, Counts] = {}
         self.attributes: dict[str, Counter] = defaultdict(Counter)
         self.sections: Counter = Counter()
@@ -113,12 +114,58 @@ class Analysis:
         self.object_rows = object_rows
         self.keys: dict[str, str] | None = {} if keep_keys else None
 
+    @staticmethod
+    def new_counts() -> Counts:
+        return Counts()
+
     def add_file(self, path: str, connector: str) -> None:
         counts = self.connectors.setdefault(connector, Counts())
+        if self.change_rows is None and self.object_rows is None and self.keys is None:
+            # Counting only: a large file is read by two processes (see parallel.py).
+            ranges = parallel.split(path)
+            partials = (
+                parallel.analyse_in_parts(functools.partial(Analysis, self.gates), path, connector, ranges)
+                if ranges
+                else None
+            )
+            if partials is not None:
+                for part in partials:
+                    self.merge(part, connector)
+                return
         for obj in iter_cs_objects(path):
-            self._add_object(obj, connector, counts)
+            self.add_object(obj, connector, counts)
 
-    def _add_object(self, obj: CsObject, connector: str, counts: Counts) -> None:
+    def partial(self) -> dict[str, Any]:
+        """The state a worker hands back (picklable)."""
+        return {
+            "connectors": self.connectors,
+            "attributes": dict(self.attributes),
+            "sections": self.sections,
+            "unknown_operations": self.unknown_operations,
+            "ignored_objects": self.ignored_objects,
+            "samples": self.samples,
+            "warnings": self.warnings,
+        }
+
+    def merge(self, part: dict[str, Any], connector: str) -> None:
+        """Add a worker's partial analysis of the next part of a file (file order is kept)."""
+        target, source = self.connectors[connector], part["connectors"][connector]
+        target.objects += source.objects
+        target.operations.update(source.operations)
+        target.object_types.update(source.object_types)
+        for name, counts in part["attributes"].items():
+            self.attributes[name].update(counts)
+        self.sections.update(part["sections"])
+        for operation, count in part["unknown_operations"].items():
+            if not self.unknown_operations[operation]:
+                self.warnings.extend(w for w in part["warnings"] if f"'{operation}'" in w)
+            self.unknown_operations[operation] += count
+        self.ignored_objects += part["ignored_objects"]
+        for operation, samples in part["samples"].items():
+            room = SAMPLES_PER_OPERATION - len(self.samples[operation])
+            self.samples[operation].extend(samples[: max(room, 0)])
+
+    def add_object(self, obj: CsObject, connector: str, counts: Counts) -> None:
         for section in obj.deltas:
             self.sections[section] += 1
         delta = obj.deltas.get("unapplied-export")
@@ -139,10 +186,9 @@ class Analysis:
                     f"{connector}: unknown delta operation '{operation}' (first on {obj.dn}); counted, not gated"
                 )
             self.unknown_operations[operation] += 1
-        for target in (self.total, counts):
-            target.objects += 1
-            target.operations[operation] += 1
-            target.object_types[obj.object_type] += 1
+        counts.objects += 1
+        counts.operations[operation] += 1
+        counts.object_types[obj.object_type] += 1
         for change in changes:
             self.attributes[change.name][change.operation or "none"] += 1
         samples = self.samples.get(operation)
@@ -215,7 +261,12 @@ class Analysis:
         return {"passed": not violations, "violations": violations}
 
     def summary(self) -> dict[str, Any]:
-        data = self.total.as_dict()
+        total = Counts()
+        for counts in self.connectors.values():
+            total.objects += counts.objects
+            total.operations.update(counts.operations)
+            total.object_types.update(counts.object_types)
+        data = total.as_dict()
         data.update(
             {
                 "schema_version": SCHEMA_VERSION,

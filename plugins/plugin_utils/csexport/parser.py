@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.xmlsafe import (
@@ -29,7 +30,7 @@ IDENTITY_ATTRIBUTES = ("userPrincipalName", "displayName", "sourceAnchor", "mail
 LIBXML2_TEXT_LIMIT = 10_000_000
 
 
-@dataclass
+@dataclass(slots=True)
 class AttributeChange:
     name: str
     operation: str  # add | delete | replace | update (attr/@operation)
@@ -40,7 +41,7 @@ class AttributeChange:
     removed: list[str] = field(default_factory=list)  # value/@operation="delete"
 
 
-@dataclass
+@dataclass(slots=True)
 class Delta:
     section: str
     operation: str
@@ -49,7 +50,7 @@ class Delta:
     attributes: list[AttributeChange]
 
 
-@dataclass
+@dataclass(slots=True)
 class CsObject:
     id: str
     dn: str
@@ -162,11 +163,17 @@ def _check_document(path: str, root) -> None:
         raise InputError(f"{path}: the file declares a DTD, which csexport never writes; refusing it")
 
 
-def iter_cs_objects(path: str) -> Iterator[CsObject]:
-    """Yield the objects of a csexport XML file, one at a time."""
+def iter_cs_objects(path: str, source: Any = None) -> Iterator[CsObject]:
+    """Yield the objects of a csexport XML file, one at a time.
+
+    ``source`` (a binary file object) replaces the file at ``path``, which then only names it in
+    messages; the parallel reader uses it for one part of a large file.
+    """
     require_lxml()
     try:
-        context = etree.iterparse(path, events=("end",), tag="cs-object", **SAFE_PARSER_OPTIONS)
+        context = etree.iterparse(
+            path if source is None else source, events=("end",), tag="cs-object", **SAFE_PARSER_OPTIONS
+        )
         checked = False
         for _event, element in context:
             parent = element.getparent()
