@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
+import jsonschema
 import pytest
-from lab_runs import make_inventory, never_two_active, reset, run_playbook
+from lab_runs import ROOT, make_inventory, never_two_active, reset, run_playbook
 
 PLAYBOOKS = ("backup", "verify", "switch_roles", "add_staging_server", "swing_migration")
 
@@ -25,7 +28,11 @@ def test_swing_migration_tells_the_story_and_a_rerun_changes_nothing(lab):
         again = run_playbook(lab, playbook)
         assert again.rc == 0, again.output[-3000:]
         assert again.changed_count() == 0, f"{playbook} changed something on a rerun:\n{again.output[-3000:]}"
-    assert (lab / ".reports").is_dir() and list((lab / ".reports").glob("*/verify/aadc03/summary.json"))
+    summaries = list((lab / ".reports").glob("*/verify/*/summary.json"))
+    assert summaries
+    schema = json.loads((ROOT / "docs" / "schemas" / "verify-summary.schema.json").read_text())
+    for summary in summaries:
+        jsonschema.validate(json.loads(summary.read_text()), schema)
 
 
 @pytest.mark.parametrize("playbook", PLAYBOOKS)
@@ -76,6 +83,10 @@ def test_the_bad_promotion_is_stopped_by_the_gates(tmp_path):
     assert result.active() == {"aadc01"}
     report = next((inventory / ".reports").glob("*/verify/aadc02/report.md")).read_text()
     assert report.startswith("# BLOCKED: aadc02")
+    summary = json.loads(next((inventory / ".reports").glob("*/verify/aadc02/summary.json")).read_text())
+    schema = json.loads((ROOT / "docs" / "schemas" / "verify-summary.schema.json").read_text())
+    jsonschema.validate(summary, schema)
+    assert summary["verdict"] == "blocked" and summary["pending_operations"]["delete"] > 0
 
 
 def test_rolling_upgrade_keeps_one_active_server_and_a_rerun_changes_nothing(tmp_path):

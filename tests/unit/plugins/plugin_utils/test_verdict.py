@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
+
+import jsonschema
+import pytest
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.filter.verdict import FilterModule
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.verdict import csexport_gates, verdict
@@ -68,3 +73,27 @@ def test_deletes_are_capped_by_the_deletion_threshold():
     filters = FilterModule().filters()
     assert filters["csexport_gates"](None, None)["max_adds"] == 0
     assert filters["verdict"](info(), "aadc02", gates=None)["verdict"] == "blocked"
+
+
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[4] / "docs" / "schemas" / "verify-summary.schema.json").read_text()
+)
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        verdict("aadc02", info(), {**info(staging=False), "computer_name": "AADC01"}, PASSED, PASSED, now=NOW),
+        verdict("aadc02", {**info(), "runs": []}, None, None, None, now=NOW),
+    ],
+    ids=["ready", "blocked"],
+)
+def test_the_verdict_validates_against_the_published_schema(result):
+    jsonschema.validate(json.loads(json.dumps(result)), SCHEMA)
+
+
+def test_the_schema_refuses_a_ready_verdict_with_reasons():
+    bad = verdict("aadc02", info(), {**info(staging=False), "computer_name": "AADC01"}, PASSED, PASSED, now=NOW)
+    bad["reasons"] = ["something"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, SCHEMA)
