@@ -12,11 +12,7 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.archives import extract
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import analyse
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.writers import (
-    StreamingReport,
-    render_markdown,
-)
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.writers import analyse_with_report
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import EntraConnectError
 
 
@@ -61,30 +57,17 @@ class ActionModule(EntraConnectAction):
                         f"The csexport archive of '{name}' from {server.host} holds no csexport.xml"
                     )
                 xml_files.append(xml)
-            report = StreamingReport(str(dest)) if dest else None
-            try:
-                result = analyse(
-                    [str(p) for p in xml_files],
-                    connectors=names,
-                    gates=params["gates"],
-                    baseline=[self._loader.path_dwim(p) for p in params["baseline"]],
-                    change_rows=report.change_rows if report else None,
-                    object_rows=report.object_rows if report else None,
-                )
-                if report:
-                    # The XML files go with the report: they are the evidence the gates were run on.
-                    result["report_files"] = report.commit(result, render_markdown(result))
-                    for name, xml in zip(names, xml_files, strict=True):
-                        target = dest / f"{file_label(name)}.xml"
-                        shutil.copyfile(xml, target)
-                        result["report_files"].append(str(target))
-            finally:
-                if report:
-                    report.abort()
+            result = analyse_with_report(
+                [str(p) for p in xml_files],
+                connectors=names,
+                gates=params["gates"],
+                baseline=[self._loader.path_dwim(p) for p in params["baseline"]],
+                dest=str(dest) if dest else None,
+                fail_on_gate=params["fail_on_gate"],
+                # The XML files go with the report: they are the evidence the gates were run on.
+                evidence=[(str(xml), f"{file_label(n)}.xml") for n, xml in zip(names, xml_files, strict=True)],
+            )
         finally:
             shutil.rmtree(work, ignore_errors=True)
         result.update(host=server.host, filter=params["filter"], connector_names=names)
-        if params["fail_on_gate"] and not result["gate"]["passed"]:
-            result["failed"] = True
-            result["msg"] = "; ".join(v["message"] for v in result["gate"]["violations"])
         return result

@@ -7,11 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import analyse
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.writers import (
-    StreamingReport,
-    render_markdown,
-)
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.writers import analyse_with_report
 
 
 class ActionModule(EntraConnectAction):
@@ -25,25 +21,11 @@ class ActionModule(EntraConnectAction):
     }
 
     def _ec_run(self, params: dict[str, Any], task_vars: dict[str, Any], check_mode: bool) -> dict[str, Any]:
-        paths = [self._loader.path_dwim(p) for p in params["path"]]
-        baseline = [self._loader.path_dwim(p) for p in params["baseline"]]
-        report = StreamingReport(self._loader.path_dwim(params["dest"])) if params["dest"] else None
-        try:
-            result = analyse(
-                paths,
-                connectors=params["connector"],
-                gates=params["gates"],
-                baseline=baseline,
-                change_rows=report.change_rows if report else None,
-                object_rows=report.object_rows if report else None,
-            )
-            if report:
-                # A report is output, not managed state: written in check mode too, never 'changed'.
-                result["report_files"] = report.commit(result, render_markdown(result))
-        finally:
-            if report:
-                report.abort()
-        if params["fail_on_gate"] and not result["gate"]["passed"]:
-            result["failed"] = True
-            result["msg"] = "; ".join(v["message"] for v in result["gate"]["violations"])
-        return result
+        return analyse_with_report(
+            [self._loader.path_dwim(p) for p in params["path"]],
+            connectors=params["connector"],
+            gates=params["gates"],
+            baseline=[self._loader.path_dwim(p) for p in params["baseline"]],
+            dest=self._loader.path_dwim(params["dest"]) if params["dest"] else None,
+            fail_on_gate=params["fail_on_gate"],
+        )

@@ -69,7 +69,9 @@ class ActionModule(EntraConnectAction):
         if check_mode:
             return {"changed": True, **result, "msg": "check mode: no run profile was started"}
         started = time.monotonic()
-        self._wait(server, is_idle, params, "the sync engine to become idle before starting")
+        server.wait(
+            is_idle, params["timeout"], params["poll_interval"], "the sync engine to become idle before starting"
+        )
         known = {
             r["run_history_id"]
             for r in server.call("Get-EntraConnectRunHistory", NumberRequested=HISTORY_WINDOW)["runs"]
@@ -96,9 +98,6 @@ class ActionModule(EntraConnectAction):
             )
         return {"changed": True, **result}
 
-    def _wait(self, server: Server, done: Any, params: dict[str, Any], what: str) -> dict[str, Any]:
-        return server.wait(done, params["timeout"], params["poll_interval"], what)
-
     def _wait_for_cycle(self, server: Server, params: dict[str, Any], known: set[str]) -> None:
         # A cycle may not show as running at once; wait until it was seen running (or its runs
         # appeared) and the engine is idle again.
@@ -110,7 +109,7 @@ class ActionModule(EntraConnectAction):
                 return False
             return seen["busy"] or bool(self._new_runs(server, known))
 
-        self._wait(server, finished, params, "the sync cycle to finish")
+        server.wait(finished, params["timeout"], params["poll_interval"], "the sync cycle to finish")
 
     @staticmethod
     def _new_runs(server: Server, known: set[str]) -> list[dict[str, Any]]:

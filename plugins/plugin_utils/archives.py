@@ -53,13 +53,17 @@ def extract(zip_path: Path, dest: Path) -> list[str]:
     return sorted(str(member[1]) for member in members)
 
 
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def file_hashes(folder: Path) -> dict[str, str]:
     """relative name -> SHA-256 of every file under ``folder``."""
-    hashes = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                digest.update(block)
-        hashes[path.relative_to(folder).as_posix()] = digest.hexdigest()
-    return hashes
+    return {
+        path.relative_to(folder).as_posix(): sha256_file(path)
+        for path in sorted(p for p in folder.rglob("*") if p.is_file())
+    }

@@ -195,6 +195,12 @@ _CONNECTOR_READ = (
     "section of its own and there is no documented alternative."
 )
 
+_RUN_STATUS_READ = "Busy connectors; the scheduler documentation polls it to wait for an idle engine."
+_TOOLS_STAGING = (
+    "Microsoft's workaround for servers too old to switch staging in the wizard after the MSOnline "
+    "retirement; used only there or when asked (method=adsynctools)."
+)
+
 HELPERS: tuple[Helper, ...] = (
     Helper(
         name="Get-EntraConnectServerState",
@@ -213,9 +219,7 @@ HELPERS: tuple[Helper, ...] = (
                 "Connector object counts per connector; Microsoft support uses it and no documented "
                 "cmdlet returns them."
             ),
-            "Get-ADSyncConnectorRunStatus": (
-                "Busy connectors; the scheduler documentation polls it to wait for an idle engine."
-            ),
+            "Get-ADSyncConnectorRunStatus": _RUN_STATUS_READ,
         },
         result=(
             scalar("computer_name", "str"),
@@ -263,9 +267,7 @@ HELPERS: tuple[Helper, ...] = (
         description="The scheduler and the busy connectors: the short read that waits poll.",
         mutates=False,
         undocumented={
-            "Get-ADSyncConnectorRunStatus": (
-                "Busy connectors; the scheduler documentation polls it to wait for an idle engine."
-            ),
+            "Get-ADSyncConnectorRunStatus": _RUN_STATUS_READ,
             "Get-ADSyncGlobalSettings": _GLOBAL_SETTINGS_READ,
         },
         result=(
@@ -310,24 +312,14 @@ HELPERS: tuple[Helper, ...] = (
         name="Enable-EntraConnectToolsStagingMode",
         description="Runs ADSyncTools Enable-ADSyncToolsStagingMode (old servers only).",
         mutates=True,
-        undocumented={
-            "Enable-ADSyncToolsStagingMode": (
-                "Microsoft's workaround for servers too old to switch staging in the wizard after "
-                "the MSOnline retirement; used only there or when asked (method=adsynctools)."
-            )
-        },
+        undocumented={"Enable-ADSyncToolsStagingMode": _TOOLS_STAGING},
         result=(scalar("command", "str"),),
     ),
     Helper(
         name="Disable-EntraConnectToolsStagingMode",
         description="Runs ADSyncTools Disable-ADSyncToolsStagingMode (old servers only).",
         mutates=True,
-        undocumented={
-            "Disable-ADSyncToolsStagingMode": (
-                "Microsoft's workaround for servers too old to switch staging in the wizard after "
-                "the MSOnline retirement; used only there or when asked (method=adsynctools)."
-            )
-        },
+        undocumented={"Disable-ADSyncToolsStagingMode": _TOOLS_STAGING},
         result=(scalar("command", "str"),),
     ),
     Helper(

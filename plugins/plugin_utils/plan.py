@@ -32,6 +32,19 @@ class Plan:
         return {**asdict(self), "converged": self.converged}
 
 
+def servers_by_role(actual: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """Hosts (in the given order) that are active, staging, or not configured, from server_info results."""
+    roles: dict[str, list[str]] = {"active": [], "staging": [], "not_configured": []}
+    for host, state in actual.items():
+        if not state.get("configured"):
+            roles["not_configured"].append(host)
+        elif state.get("staging_mode_enabled") is False:
+            roles["active"].append(host)
+        else:
+            roles["staging"].append(host)
+    return roles
+
+
 def inventory_problems(declared: dict[str, Any], known_hosts: list[str] | None = None) -> list[str]:
     """Every way the declared roles break the inventory contract (empty when it holds)."""
     problems = []
@@ -65,7 +78,7 @@ def switch_plan(declared: dict[str, Any], actual: dict[str, dict[str, Any]]) -> 
             refusal=f"{candidate} is declared active but is {what}; build it first "
             "(playbooks add_staging_server or swing_migration)",
         )
-    active = sorted(h for h, s in actual.items() if s.get("configured") and s.get("staging_mode_enabled") is False)
+    active = sorted(servers_by_role(actual)["active"])
     plan = Plan(candidate=candidate)
     if active == [candidate]:
         return plan

@@ -11,7 +11,6 @@ mode: the action plugin decides, this is the last guard.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.archives import sha256_file
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import EntraConnectError
 
 
@@ -164,14 +164,6 @@ def sleep(seconds: float) -> None:
 
 def clock() -> float:
     return time.monotonic()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def is_idle(status: dict[str, Any]) -> bool:

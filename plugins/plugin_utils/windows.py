@@ -25,7 +25,6 @@ TRANSPORT_MODULE = "ansible.windows.win_powershell"
 COPY_MODULE = "ansible.windows.win_copy"
 DOWNLOAD_MODULE = "ansible.windows.win_get_url"
 PACKAGE_MODULE = "ansible.windows.win_package"
-_PS_TYPES = contract.PARAM_TYPES
 
 
 def helper_source() -> str:
@@ -36,7 +35,7 @@ def build_script(helper: contract.Helper, params: dict[str, Any], source: str | 
     """The win_powershell script that calls ``helper`` with exactly ``params`` (given names only)."""
     declared = [helper.param(name) for name in params]
     lines = ["[CmdletBinding(SupportsShouldProcess)]", "param("]
-    lines.append(",\n".join(f"    [Parameter(Mandatory)][{_PS_TYPES[p.type]}]${p.name}" for p in declared))
+    lines.append(",\n".join(f"    [Parameter(Mandatory)][{contract.PARAM_TYPES[p.type]}]${p.name}" for p in declared))
     lines.append(")")
     lines.append(source if source is not None else helper_source())
     call = " ".join([helper.name, *(f"-{p.name} ${p.name}" for p in declared)])

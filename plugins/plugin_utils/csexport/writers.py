@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import tempfile
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import analyse
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import (
     markdown_header,
@@ -136,3 +138,43 @@ def render_markdown(result: dict[str, Any]) -> str:
     if summary["warnings"]:
         lines += ["", "## Warnings", ""] + [f"- {w}" for w in summary["warnings"]]
     return "\n".join(lines) + "\n"
+
+
+def analyse_with_report(
+    paths: list[str],
+    connectors: list[str] | None,
+    gates: dict[str, Any],
+    baseline: list[str],
+    dest: str | None,
+    fail_on_gate: bool,
+    evidence: list[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    """The whole csexport_analyze/csexport result: analysis, report folder, gate failure.
+
+    A report is output, not managed state: it is written in check mode too and never 'changed'.
+    ``evidence`` (source path, file name) pairs are copied into the report folder after it is
+    written, for example the XML the gates ran on.
+    """
+    report = StreamingReport(dest) if dest else None
+    try:
+        result = analyse(
+            paths,
+            connectors=connectors,
+            gates=gates,
+            baseline=baseline,
+            change_rows=report.change_rows if report else None,
+            object_rows=report.object_rows if report else None,
+        )
+        if report:
+            result["report_files"] = report.commit(result, render_markdown(result))
+            for source, name in evidence:
+                target = os.path.join(dest, name)
+                shutil.copyfile(source, target)
+                result["report_files"].append(target)
+    finally:
+        if report:
+            report.abort()
+    if fail_on_gate and not result["gate"]["passed"]:
+        result["failed"] = True
+        result["msg"] = "; ".join(v["message"] for v in result["gate"]["violations"])
+    return result

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import pathlib
 import shutil
 import uuid
 import zipfile
@@ -176,7 +177,7 @@ class LabBackend:
             server["busy_forever"] = True
         method = getattr(self, helper.snake_name)
         if effect == "no_effect" and helper.mutates:
-            scratch = _copy(server)
+            scratch = copy.deepcopy(server)
             return method(scratch, world, **params)
         return method(server, world, **params)
 
@@ -533,7 +534,7 @@ class LabBackend:
         return result
 
     def remove_temp_folder(self, server, world, Path: str) -> dict[str, Any]:
-        target = _path(Path)
+        target = pathlib.Path(Path)
         root = self.store.remote_dir(self.host).resolve()
         if root not in target.resolve().parents or not target.name.startswith("EntraConnect-"):
             raise HelperError(
@@ -542,11 +543,3 @@ class LabBackend:
         removed = target.exists()
         shutil.rmtree(target, ignore_errors=True)
         return {"path": str(target), "removed": removed}
-
-
-def _copy(value: Any) -> Any:
-    return copy.deepcopy(value)
-
-
-def _path(text: str) -> Path:
-    return Path(text)

@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab_server
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.directory import domain_dn
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "server-configuration"
 TEMPLATE_AD_CONNECTOR = "ae4db4cc-b16b-4eb2-acf5-837ca84e4d7d"
@@ -145,8 +146,8 @@ def applied_policy(server: dict[str, Any]) -> dict[str, Any]:
                 "fullyQualifiedDomainName": forest,
                 "partitionFilters": [
                     {
-                        "distinguishedName": lab_server.engine_domain_dn(forest),
-                        "containerInclusions": [f"OU=CORP,{lab_server.engine_domain_dn(forest)}"],
+                        "distinguishedName": domain_dn(forest),
+                        "containerInclusions": [f"OU=CORP,{domain_dn(forest)}"],
                         "containerExclusions": list(server["excluded_containers"]),
                     }
                 ],

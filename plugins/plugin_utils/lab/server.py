@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.directory import domain_dn
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import (
     LabSettings,
     parse_version,
@@ -153,7 +154,7 @@ def connectors(server: dict[str, Any]) -> list[dict[str, Any]]:
                 "identifier": connector_guid(server["host"], forest),
                 "type": "AD",
                 "subtype": "",
-                "partitions": [{"name": engine_domain_dn(forest), "selected": True}],
+                "partitions": [{"name": domain_dn(forest), "selected": True}],
                 "run_profiles": list(RUN_PROFILES),
             }
         )
@@ -168,10 +169,6 @@ def connectors(server: dict[str, Any]) -> list[dict[str, Any]]:
         }
     )
     return result
-
-
-def engine_domain_dn(domain: str) -> str:
-    return ",".join(f"DC={part}" for part in domain.split("."))
 
 
 def scheduler_result(server: dict[str, Any]) -> dict[str, Any]:
