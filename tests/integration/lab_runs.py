@@ -81,14 +81,15 @@ def add_faults(inventory: Path, host: str, faults: list[dict]) -> None:
     path.write_text(yaml.safe_dump(data))
 
 
-def run_playbook(inventory: Path, playbook: str, *args: str, extra: dict | None = None) -> Run:
+def run_playbook(inventory: Path, playbook: str | Path, *args: str, extra: dict | None = None) -> Run:
+    """Run one of the collection's playbooks by name, or a playbook file given as a Path."""
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     command = [
         str(BIN / "ansible-playbook"),
         "-i",
         str(inventory),
-        str(ROOT / "playbooks" / f"{playbook}.yml"),
+        str(playbook if isinstance(playbook, Path) else ROOT / "playbooks" / f"{playbook}.yml"),
         "-e",
         json.dumps({**SMALL, **(extra or {})}),
         *args,
@@ -129,3 +130,30 @@ def mutating_steps(run: Run) -> list[tuple[str, str, int]]:
             if contract.helper(helper).mutates:
                 steps.extend((host, helper, n) for n in range(1, count + 1))
     return steps
+
+
+SCHEMAS = {
+    "*/summary.json": "run-summary.schema.json",
+    "*/verify/*/summary.json": "verify-summary.schema.json",
+    "*/verify/*/config/summary.json": "config-compare-summary.schema.json",
+    "*/verify/*/csexport/summary.json": "csexport-summary.schema.json",
+}
+
+
+def validate_summaries(inventory: Path) -> dict[str, int]:
+    """Validate every summary.json the runs wrote against the collection's schema; count them per schema."""
+    import jsonschema
+
+    counts = {}
+    for pattern, name in SCHEMAS.items():
+        schema = json.loads((ROOT / "docs" / "schemas" / name).read_text())
+        paths = list((inventory / ".reports").glob(pattern))
+        for path in paths:
+            try:
+                jsonschema.validate(json.loads(path.read_text()), schema)
+            except jsonschema.ValidationError as err:
+                raise AssertionError(
+                    f"{path} does not match {name}: {err.message} at {list(err.absolute_path)}"
+                ) from None
+        counts[name] = len(paths)
+    return counts

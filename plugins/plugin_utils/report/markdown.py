@@ -1,0 +1,95 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The run report in Markdown, for job output, tickets and merge requests. For internal collection use only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import markdown_table
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.view import (
+    SERVER_HEADER,
+    TITLES,
+    gate_rows,
+    headline,
+    ignored_text,
+    plan_text,
+    server_rows,
+)
+
+
+def _plan(summary: dict[str, Any]) -> list[str]:
+    sentence, steps = plan_text(summary["plan"])
+    lines = ["", "## Plan", "", sentence]
+    if steps:
+        lines += [""] + [f"{number}. {step}" for number, step in enumerate(steps, 1)]
+    if summary["events"]:
+        rows = [[e["at"], e["status"].replace("_", " "), e["message"]] for e in summary["events"]]
+        lines += markdown_table(["time (UTC)", "status", "detail"], rows, "What was done")
+    return lines
+
+
+def _verification(entry: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        f"## Verification of {entry['host']}: {entry['verdict'].upper()}",
+        "",
+        f"Compared with the active server {entry.get('reference') or 'none'}.",
+    ]
+    if entry["reasons"]:
+        lines += [""] + [f"- {r}" for r in entry["reasons"]]
+    rows = [[r["gate"], r["limit"], r["actual"], "pass" if r["passed"] else "**FAIL**"] for r in gate_rows(entry)]
+    lines += markdown_table(["gate", "limit", "actual", "result"], rows, "Gates")
+    lines += ["", ignored_text(entry)]
+    config = entry["config"]
+    if config is None:
+        lines += ["", "Configuration: not compared."]
+    else:
+        real = [d for d in config["differences"] if d.get("severity") != "info"]
+        drift = len(config["differences"]) - len(real)
+        rows = [[d["category"], d["severity"], d["object"], d["field"], d["reference"], d["candidate"]] for d in real]
+        title = f"Configuration differences ({drift} expected drift of version or role not listed)"
+        if rows:
+            header = ["category", "severity", "object", "field", "active server", "this server"]
+            lines += markdown_table(header, rows, title)
+        else:
+            lines += ["", f"## {title}", "", "No configuration difference needs attention."]
+    pending = entry["pending"]
+    if pending is None:
+        lines += ["", "Pending exports: not read."]
+    else:
+        lines += markdown_table(["operation", "objects"], list(pending["operations"].items()), "Pending exports")
+        if pending["object_types"]:
+            lines += markdown_table(
+                ["object type", "objects"], sorted(pending["object_types"].items()), "Pending exports per object type"
+            )
+        if pending["top_attributes"]:
+            rows = [[a["attribute"], a["objects"]] for a in pending["top_attributes"]]
+            lines += markdown_table(["attribute", "objects"], rows, "Most-changed attributes")
+        samples = [
+            [op, s.get("object_type"), s.get("dn"), ", ".join(s.get("attributes") or [])]
+            for op, rows in pending["samples"].items()
+            for s in rows
+        ]
+        if samples:
+            lines += markdown_table(["operation", "object type", "DN", "changed attributes"], samples, "Sample objects")
+    if entry["files"]:
+        lines += ["", "Files: " + ", ".join(f"[{f.rsplit('/', 1)[-1]}]({f})" for f in entry["files"])]
+    return lines
+
+
+def render(summary: dict[str, Any]) -> str:
+    banner, detail = headline(summary)
+    lines = [
+        f"# Entra Connect {TITLES[summary['kind']]} {summary['run_id']}",
+        "",
+        f"**{banner}** — {detail}",
+    ]
+    if summary["reasons"]:
+        lines += [""] + [f"- {r}" for r in summary["reasons"]]
+    lines += markdown_table(SERVER_HEADER, server_rows(summary), "Servers")
+    lines += _plan(summary)
+    for entry in summary["verifications"]:
+        lines += _verification(entry)
+    lines += ["", f"Generated {summary['generated_at']}; also `summary.json` (for pipelines) and `report.html`.", ""]
+    return "\n".join(lines)

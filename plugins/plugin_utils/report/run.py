@@ -1,0 +1,217 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One report per run: what the roles recorded, gathered into a versioned summary. For internal collection use only.
+
+A run folder (``<report dir>/<run id>/``) fills up as the roles work: ``verify/<host>/`` (the
+verdict, ``config/`` and ``csexport/`` with their summaries and CSV files), ``switch/plan.json``,
+and ``run.json``, the state this module keeps between calls (the kind of run, the servers as last
+read, and the events: what was planned and done). ``collect`` reads all of it into the run
+summary (``summary.json``, schema ``docs/schemas/run-summary.schema.json``) that the HTML and
+Markdown renderers draw. Pure Python.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report import html, markdown
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import to_json, write_files
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.verdict import parse_time
+
+SCHEMA_VERSION = 1
+STATE_FILE = "run.json"
+# A swing migration contains a switch, which contains a verification: a run keeps its widest kind.
+KINDS = ("verify", "switch", "swing_migration")
+STATUSES = ("planned", "verified", "done", "nothing_to_do", "refused", "failed")
+ROLES = ("active", "staging", "not_configured", "not_installed", "unknown")
+
+
+def now_text(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read_json(path: str, required: bool = True) -> Any:
+    """A JSON file of the run folder; a clear error naming it when it cannot be used."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        if required:
+            raise InputError(f"{path}: not found; the run folder is incomplete") from None
+        return None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot be read: {err}") from None
+    except json.JSONDecodeError as err:
+        raise InputError(
+            f"{path}: not valid JSON (line {err.lineno}): it was changed by hand or cut short; "
+            "remove it and run the role again"
+        ) from None
+
+
+def server_row(host: str, declared: str | None, info: dict[str, Any] | None) -> dict[str, Any]:
+    """A server as the report shows it, from a server_info result (None or a failed read: unknown)."""
+    row: dict[str, Any] = {
+        "host": host,
+        "declared_role": declared,
+        "actual_role": "unknown",
+        "version": None,
+        "staging_mode": None,
+        "last_successful_sync": None,
+    }
+    if not isinstance(info, dict) or "installed" not in info:
+        return row
+    if not info["installed"]:
+        row["actual_role"] = "not_installed"
+    elif not info.get("configured"):
+        row["actual_role"] = "not_configured"
+    else:
+        # The same rule as servers_by_role: only an explicit False is active.
+        row["actual_role"] = "active" if info.get("staging_mode_enabled") is False else "staging"
+    row["version"] = info.get("product_version")
+    row["staging_mode"] = info.get("staging_mode_enabled")
+    ended = [parse_time(r.get("ended_at")) for r in info.get("runs") or [] if r.get("result") == "success"]
+    newest = max((t for t in ended if t), default=None)
+    row["last_successful_sync"] = newest.strftime("%Y-%m-%dT%H:%M:%SZ") if newest else None
+    return row
+
+
+def record(
+    run_dir: str,
+    kind: str,
+    servers: dict[str, Any] | None = None,
+    declared: dict[str, Any] | None = None,
+    event: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The run state with this call's servers and event merged in (not written)."""
+    state = read_json(os.path.join(run_dir, STATE_FILE), required=False) or {}
+    if not isinstance(state, dict) or state.get("schema_version") not in (None, SCHEMA_VERSION):
+        raise InputError(f"{os.path.join(run_dir, STATE_FILE)}: not a run state of this collection; remove it")
+    old_kind = state.get("kind", kind)
+    state = {
+        "schema_version": SCHEMA_VERSION,
+        "run_id": os.path.basename(os.path.normpath(run_dir)),
+        "kind": max(old_kind, kind, key=KINDS.index),
+        "servers": dict(state.get("servers") or {}),
+        "events": list(state.get("events") or []),
+    }
+    declared = declared or {}
+    for host, info in (servers or {}).items():
+        row = server_row(host, declared.get(host), info)
+        previous = state["servers"].get(host) or {}
+        # A read without run history keeps the newest sync an earlier read of this run saw.
+        if row["last_successful_sync"] is None:
+            row["last_successful_sync"] = previous.get("last_successful_sync")
+        if row["declared_role"] is None and host not in declared:
+            row["declared_role"] = previous.get("declared_role")
+        state["servers"][host] = row
+    if event:
+        state["events"].append({"at": now_text(now), "status": event["status"], "message": event.get("message", "")})
+    return state
+
+
+def _verification(run_dir: str, host: str) -> dict[str, Any]:
+    base = os.path.join(run_dir, "verify", host)
+    entry = read_json(os.path.join(base, "summary.json"))
+    if not isinstance(entry, dict) or "verdict" not in entry:
+        raise InputError(f"{os.path.join(base, 'summary.json')}: not a verify summary of this collection")
+    config = read_json(os.path.join(base, "config", "summary.json"), required=False)
+    pending = read_json(os.path.join(base, "csexport", "summary.json"), required=False)
+    files = []
+    for folder in ("config", "csexport"):
+        path = os.path.join(base, folder)
+        if os.path.isdir(path):
+            files += [f"verify/{host}/{folder}/{n}" for n in sorted(os.listdir(path)) if n.endswith(".csv")]
+    return {
+        **entry,
+        "config": None
+        if config is None
+        else {
+            "differences": config.get("differences", []),
+            "categories": config.get("summary", {}).get("categories", {}),
+            "ignored_count": config.get("summary", {}).get("ignored_count", 0),
+            "not_compared": config.get("summary", {}).get("not_compared", []),
+            "versions": {
+                side: (config.get("summary", {}).get(side) or {}).get("version") for side in ("reference", "candidate")
+            },
+        },
+        "pending": None if pending is None else _pending(pending.get("summary", {})),
+        "files": files,
+    }
+
+
+def _pending(summary: dict[str, Any]) -> dict[str, Any]:
+    attributes = {name: sum(ops.values()) for name, ops in (summary.get("attributes") or {}).items()}
+    top = sorted(attributes.items(), key=lambda item: (-item[1], item[0]))[:10]
+    return {
+        "objects": summary.get("objects", 0),
+        "ignored_objects": summary.get("ignored_objects", 0),
+        "operations": summary.get("operations", {}),
+        "object_types": summary.get("object_types", {}),
+        "top_attributes": [{"attribute": name, "objects": count} for name, count in top],
+        "samples": {op: rows[:5] for op, rows in (summary.get("samples") or {}).items() if rows},
+        "warnings": summary.get("warnings", []),
+    }
+
+
+def collect(run_dir: str, state: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """The run summary from the run folder and the run state."""
+    verify_dir = os.path.join(run_dir, "verify")
+    hosts = sorted(os.listdir(verify_dir)) if os.path.isdir(verify_dir) else []
+    verifications = [
+        _verification(run_dir, h) for h in hosts if os.path.isfile(os.path.join(verify_dir, h, "summary.json"))
+    ]
+    plan = read_json(os.path.join(run_dir, "switch", "plan.json"), required=False)
+    events = state.get("events", [])
+    outcome = events[-1] if events else None
+    reasons = [f"{v['host']}: {r}" for v in verifications for r in v["reasons"]]
+    if any(v["verdict"] == "blocked" for v in verifications):
+        verdict = "blocked"
+    elif outcome and outcome["status"] in ("failed", "refused"):
+        verdict = "failed"
+        if outcome.get("message"):
+            reasons.append(outcome["message"])
+    elif verifications:
+        verdict = "ready"
+    else:
+        verdict = "not_verified"
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "run_id": state["run_id"],
+        "kind": state["kind"],
+        "generated_at": now_text(now),
+        "verdict": verdict,
+        "reasons": reasons,
+        "outcome": outcome,
+        "events": events,
+        "servers": [state["servers"][h] for h in sorted(state["servers"])],
+        "plan": plan,
+        "verifications": verifications,
+    }
+
+
+def write_run_report(
+    run_dir: str,
+    kind: str,
+    servers: dict[str, Any] | None = None,
+    declared: dict[str, Any] | None = None,
+    event: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Record this call in the run state, then (re)write summary.json, report.html and report.md."""
+    state = record(run_dir, kind, servers, declared, event, now)
+    summary = collect(run_dir, state, now)
+    files = write_files(
+        run_dir,
+        {
+            STATE_FILE: to_json(state),
+            "summary.json": to_json(summary),
+            "report.md": markdown.render(summary),
+            "report.html": html.render(summary),
+        },
+    )
+    return {"summary": summary, "report_files": files}

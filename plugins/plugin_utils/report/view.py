@@ -1,0 +1,120 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the HTML and Markdown run reports both say, decided once. For internal collection use only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import GATE_LIMITS
+
+TITLES = {"verify": "verification", "switch": "role switch", "swing_migration": "swing migration"}
+BANNERS = {"ready": "READY", "blocked": "BLOCKED", "failed": "FAILED", "not_verified": "NOT VERIFIED"}
+OUTCOMES = {
+    "planned": "Planned; nothing was changed yet.",
+    "verified": "Verified; nothing was changed.",
+    "done": "Done.",
+    "nothing_to_do": "Converged; nothing to do.",
+    "refused": "Refused before any change.",
+    "failed": "Failed.",
+}
+
+
+def headline(summary: dict[str, Any]) -> tuple[str, str]:
+    """The banner word and the sentence under it."""
+    outcome = summary["outcome"]
+    sentence = OUTCOMES[outcome["status"]] if outcome else "Nothing recorded yet."
+    blocked = [v["host"] for v in summary["verifications"] if v["verdict"] == "blocked"]
+    if blocked:
+        # The reasons under the banner say why; a failed step's message would repeat them.
+        return BANNERS[summary["verdict"]], f"{', '.join(blocked)} must not be promoted. {sentence}"
+    if outcome and outcome.get("message"):
+        sentence = f"{sentence} {outcome['message']}"
+    return BANNERS[summary["verdict"]], sentence
+
+
+def gate_rows(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each gate of a verification with its limit, the actual value and whether it passed."""
+    gates = entry["gates"]
+    operations = entry.get("pending_operations")
+    rows = []
+    for gate in ("max_deletes", "max_adds", "max_updates"):
+        actual = None if operations is None else sum(operations.get(op, 0) for op in GATE_LIMITS[gate])
+        rows.append(
+            {
+                "gate": f"pending {' and '.join(GATE_LIMITS[gate])}",
+                "limit": str(gates[gate]),
+                "actual": "not read" if actual is None else str(actual),
+                "passed": actual is not None and actual <= gates[gate],
+            }
+        )
+    config_reasons = [r for r in entry["reasons"] if r.startswith("configuration:")]
+    differences = entry.get("configuration_differences")
+    rows.append(
+        {
+            "gate": "configuration differences (warning or error)",
+            "limit": "none",
+            "actual": "not compared" if differences is None else f"{len(config_reasons)} failing of {differences}",
+            "passed": differences is not None and not config_reasons,
+        }
+    )
+    count_reasons = [r for r in entry["reasons"] if r.startswith("connector '")]
+    rows.append(
+        {
+            "gate": "connector object counts",
+            "limit": f"within {gates['count_tolerance_percent']}%",
+            "actual": f"{len(count_reasons)} connector(s) outside" if count_reasons else "within",
+            "passed": not count_reasons,
+        }
+    )
+    age = entry.get("sync_age_hours")
+    rows.append(
+        {
+            "gate": "hours since the newest run",
+            "limit": str(gates["max_sync_age_hours"]),
+            "actual": "no run" if age is None else str(age),
+            "passed": age is not None and age <= gates["max_sync_age_hours"],
+        }
+    )
+    return rows
+
+
+SERVER_HEADER = ["server", "declared role", "actual role", "version", "staging mode", "last successful sync (UTC)"]
+
+
+def server_rows(summary: dict[str, Any]) -> list[list[Any]]:
+    """The servers table, a row per server."""
+    return [
+        [
+            s["host"],
+            s["declared_role"] or "none",
+            s["actual_role"].replace("_", " "),
+            s["version"] or "",
+            {True: "yes", False: "no"}.get(s["staging_mode"], "unknown"),
+            s["last_successful_sync"] or "not read",
+        ]
+        for s in summary["servers"]
+    ]
+
+
+def plan_text(plan: dict[str, Any] | None) -> tuple[str, list[str]]:
+    """The plan as a sentence and its numbered steps."""
+    if plan is None:
+        return "No switch was planned in this run.", []
+    if plan.get("refusal"):
+        return f"Refused before any change: {plan['refusal']}", []
+    if plan.get("converged"):
+        return f"Converged: {plan.get('candidate')} is the only active server; nothing to do.", []
+    steps = [
+        f"{s['action'].replace('_', ' ')} on {s['host']}" + (f" ({s['why']})" if s.get("why") else "")
+        for s in plan["steps"]
+    ]
+    return f"Make {plan.get('candidate')} active:", steps
+
+
+def ignored_text(entry: dict[str, Any]) -> str:
+    """What the inventory told the gates to ignore."""
+    gates = entry["gates"]
+    attributes = ", ".join(gates.get("ignore_attributes") or []) or "none"
+    object_types = ", ".join(gates.get("ignore_object_types") or []) or "none"
+    return f"Ignored by the gates: attributes {attributes}; object types {object_types}."
