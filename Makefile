@@ -4,6 +4,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3.11
+# The browser test drives Debian's Chromium through Playwright (no browser download).
+CHROMIUM ?= /usr/bin/chromium
+export ENTRA_CONNECT_CHROMIUM := $(CHROMIUM)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -13,7 +16,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv test test-full lint ruff changelog ansible-lint sanity units pscheck molecule ee demo demo-bad clean bench lab-reset integration
+.PHONY: help venv browser-deps test test-full lint ruff changelog ansible-lint sanity units pscheck molecule ee demo demo-bad clean bench lab-reset integration
 
 help:
 	@echo "make demo  - swing migration against the lab (emulated servers, no Windows)"
@@ -56,8 +59,9 @@ units: venv
 	$(BIN)/pytest tests/unit
 
 # Real ansible-playbook runs on private copies of the lab inventories: the story, idempotence,
-# check mode, bad inventories, the bad promotion, and the fault matrix.
-integration: venv
+# check mode, bad inventories, the bad promotion, the fault matrix, and the HTML report in Chromium
+# (screenshots in tests/output/browser/).
+integration: venv browser-deps
 	$(BIN)/pytest --no-cov -p no:cacheprovider -s tests/integration
 
 # The PowerShell checks (parse, then the helper contract and cmdlet catalogue); their own tests
@@ -96,12 +100,22 @@ demo-bad: venv
 	$(BIN)/ansible-playbook -i inventories/lab-bad-promotion playbooks/lab_reset.yml
 	@if $(BIN)/ansible-playbook -i inventories/lab-bad-promotion playbooks/switch_roles.yml; then \
 		echo "make demo-bad: the bad promotion was NOT stopped" >&2; exit 2; fi; \
-	echo "make demo-bad: the gates stopped the promotion; see inventories/lab-bad-promotion/.reports/*/verify/aadc02/report.md" >&2; \
+	echo "make demo-bad: the gates stopped the promotion; see inventories/lab-bad-promotion/.reports/<run id>/report.html" >&2; \
 	exit 1
 
 # Return the lab (inventories/lab) to the starting state its inventory describes.
 lab-reset: venv
 	$(BIN)/ansible-playbook -i inventories/lab playbooks/lab_reset.yml
+
+# Debian's chromium package for the browser test, installed when missing (as root, or with sudo).
+browser-deps:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else \
+			echo "$(CHROMIUM) is missing and apt-get needs root: install Debian's chromium package, or set CHROMIUM=" >&2; exit 1; fi; \
+		$$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
+			{ $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }; \
+	fi
+	@"$(CHROMIUM)" --version 2>/dev/null
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache .coverage htmlcov tests/output
