@@ -28,6 +28,10 @@ def main() -> int:
         return 0
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     env.setdefault("ANSIBLE_CONFIG", str(ROOT / "ansible.cfg"))
+    # Molecule overrides ansible.cfg's collections_path; point it at the working tree (the
+    # scenarios set prerun: false, so nothing is installed into ~/.ansible/collections, where a
+    # stale copy would later shadow the working tree for ansible-lint).
+    env["ANSIBLE_COLLECTIONS_PATH"] = str(ROOT / ".collections")
     failed = []
     for name in names:
         print(f"run_molecule: scenario {name}", flush=True)
