@@ -23,7 +23,7 @@ def bar_chart(title: str, bars: list[tuple[str, int]], colours: dict[str, str] |
     label_width, bar_width, value_width, row = 170, 300, 70, 26
     width = label_width + bar_width + value_width
     height = max(len(bars), 1) * row + 8
-    largest = max((value for _, value in bars), default=0) or 1
+    largest = max((pair[1] for pair in bars), default=0) or 1
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',

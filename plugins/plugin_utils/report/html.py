@@ -33,8 +33,8 @@ h1{font-size:1.5rem;margin:0 0 .25rem}h2{margin-top:2rem;border-bottom:1px solid
 .verdict strong{font-size:1.6rem;letter-spacing:.05em}
 .v-ready{background:#e8f5e9;border-color:#2e7d32}.v-blocked,.v-failed{background:#ffebee;border-color:#c62828}
 .v-not_verified{background:#fff8e1;border-color:#f9a825}
-table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.92rem}
-th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.92rem;max-width:100%}
+th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .fail{color:#b71c1c;font-weight:600}.pass{color:#1b5e20}
 .charts{display:flex;flex-wrap:wrap;gap:1.5rem}.charts figure{margin:0}
