@@ -112,3 +112,23 @@ def test_rolling_upgrade_keeps_one_active_server_and_a_rerun_changes_nothing(tmp
     again = run_playbook(inventory, "upgrade", extra=extra)
     assert again.rc == 0, again.output[-3000:]
     assert again.changed_count() == 0, again.output[-3000:]
+
+
+def test_a_swing_migration_waiting_for_the_operator_says_so_in_its_report_and_resumes(lab):
+    first = run_playbook(lab, "swing_migration", extra={"entra_connect_wait_for_operator": False})
+    assert first.rc == 0, first.output[-3000:]
+    assert first.active() == {"aadc01"}
+    assert validate_summaries(lab)["run-summary.schema.json"] == 1
+    run = json.loads(next((lab / ".reports").glob("*/summary.json")).read_text())
+    assert (run["kind"], run["verdict"], run["outcome"]["status"]) == (
+        "swing_migration",
+        "not_verified",
+        "awaiting_operator",
+    )
+    assert run["outcome"]["message"].startswith("aadc03 waits for the operator's wizard step")
+    assert {s["host"]: s["actual_role"] for s in run["servers"]}["aadc03"] == "not_configured"
+    report = next((lab / ".reports").glob("*/report.md")).read_text()
+    assert "**NOT VERIFIED** — Waiting for the operator. aadc03 waits" in report
+    again = run_playbook(lab, "swing_migration")
+    assert again.rc == 0, again.output[-3000:]
+    assert again.active() == {"aadc03"}

@@ -26,7 +26,7 @@ SCHEMA_VERSION = 1
 STATE_FILE = "run.json"
 # A swing migration contains a switch, which contains a verification: a run keeps its widest kind.
 KINDS = ("verify", "switch", "swing_migration")
-STATUSES = ("planned", "verified", "done", "nothing_to_do", "refused", "failed")
+STATUSES = ("planned", "awaiting_operator", "verified", "done", "nothing_to_do", "refused", "failed")
 ROLES = ("active", "staging", "not_configured", "not_installed", "unknown")
 
 

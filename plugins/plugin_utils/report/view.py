@@ -12,6 +12,7 @@ TITLES = {"verify": "verification", "switch": "role switch", "swing_migration": 
 BANNERS = {"ready": "READY", "blocked": "BLOCKED", "failed": "FAILED", "not_verified": "NOT VERIFIED"}
 OUTCOMES = {
     "planned": "Planned; nothing was changed yet.",
+    "awaiting_operator": "Waiting for the operator.",
     "verified": "Verified; nothing was changed.",
     "done": "Done.",
     "nothing_to_do": "Converged; nothing to do.",

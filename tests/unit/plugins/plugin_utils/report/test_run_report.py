@@ -121,6 +121,7 @@ def test_bad_promotion_summary_is_blocked_and_valid(bad_run):
     [
         ([], "not_verified"),
         ([{"status": "planned"}], "not_verified"),
+        ([{"status": "planned"}, {"status": "awaiting_operator", "message": "aadc03 waits"}], "not_verified"),
         ([{"status": "refused", "message": "aadc03 is not installed"}], "failed"),
         ([{"status": "nothing_to_do"}], "not_verified"),
     ],
