@@ -60,6 +60,12 @@ def assert_self_contained(report: Path, requests: list[str], console: list[str])
     assert [m for m in console if "Content Security Policy" in m] == []
 
 
+def assert_verdict(page, word: str, sentence: str) -> None:
+    verdict = page.locator("#verdict strong")
+    assert verdict.is_visible() and verdict.inner_text() == word
+    assert sentence in page.locator("#verdict").inner_text()
+
+
 def visible_charts(page) -> list[dict]:
     charts = page.locator("svg.chart")
     found = []
@@ -85,9 +91,7 @@ def test_the_lab_demo_report_reads_ready_in_chromium(tmp_path, browser):
     report = lab_report(tmp_path, "lab", "swing_migration", succeeds=True)
     context, page, requests, console = open_report(browser, report, "swing-migration-ready")
     try:
-        verdict = page.locator("#verdict strong")
-        assert verdict.is_visible() and verdict.inner_text() == "READY"
-        assert "aadc03 is the only active server" in page.locator("#verdict").inner_text()
+        assert_verdict(page, "READY", "aadc03 is the only active server")
         assert [c["label"] for c in visible_charts(page)] == [
             "Pending exports per operation",
             "Pending exports per object type",
@@ -103,9 +107,7 @@ def test_the_bad_promotion_report_reads_blocked_with_the_deletes_drawn(tmp_path,
     report = lab_report(tmp_path, "lab-bad-promotion", "switch_roles", succeeds=False)
     context, page, requests, console = open_report(browser, report, "bad-promotion-blocked")
     try:
-        verdict = page.locator("#verdict strong")
-        assert verdict.is_visible() and verdict.inner_text() == "BLOCKED"
-        assert "aadc02 must not be promoted" in page.locator("#verdict").inner_text()
+        assert_verdict(page, "BLOCKED", "aadc02 must not be promoted")
         assert len(visible_charts(page)) == 3
         # The delete bar is drawn (rendered wider than nothing) and the expected drift is folded away.
         delete_bar = page.locator("svg.chart").first.locator("rect[fill='#c62828']")
