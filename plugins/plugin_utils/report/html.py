@@ -55,14 +55,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _cell(value: Any, numeric: bool = False) -> str:
-    text = _text(value)
-    return f'<td class="num">{escape(text)}</td>' if numeric else f"<td>{escape(text)}</td>"
-
-
-def _table(header: list[str], rows: list[list[Any]], numeric: tuple[int, ...] = ()) -> str:
+def _table(header: list[str], rows: list[list[Any]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(_cell(v, i in numeric) for i, v in enumerate(row)) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(f"<td>{escape(_text(v))}</td>" for v in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 

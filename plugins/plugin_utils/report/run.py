@@ -27,7 +27,6 @@ STATE_FILE = "run.json"
 # A swing migration contains a switch, which contains a verification: a run keeps its widest kind.
 KINDS = ("verify", "switch", "swing_migration")
 STATUSES = ("planned", "awaiting_operator", "verified", "done", "nothing_to_do", "refused", "failed")
-ROLES = ("active", "staging", "not_configured", "not_installed", "unknown")
 
 
 def now_text(now: datetime | None = None) -> str:
