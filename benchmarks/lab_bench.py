@@ -31,7 +31,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import (  # noqa: E402
     read_settings,
 )
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import Server  # noqa: E402
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import Server  # noqa: E402
 
 
 def main() -> int:

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / ".collections"))
 
 import pscheck  # noqa: E402
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract  # noqa: E402
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract  # noqa: E402
 
 HELPER_FILE = ROOT / "plugins" / "module_utils" / "_EntraConnect.psm1"
 CATALOGUE = ROOT / "tests" / "data" / "adsync" / "adsync-cmdlets.json"

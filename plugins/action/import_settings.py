@@ -10,9 +10,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import operator
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build import _instructions as instructions
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig.sources import load_json
 
 
@@ -26,7 +26,7 @@ class ActionModule(EntraConnectAction):
         "sql_instance": {"type": "str"},
         "sync_groups": {"type": "dict", "default": {}},
         "install_path": {"type": "str"},
-        "folder": {"type": "str", "default": operator.IMPORT_FOLDER},
+        "folder": {"type": "str", "default": instructions.IMPORT_FOLDER},
     }
     REQUIRED_ONE_OF = [["settings", "upgrade_to"]]
     MUTUALLY_EXCLUSIVE = [["settings", "upgrade_to"]]
@@ -34,8 +34,8 @@ class ActionModule(EntraConnectAction):
     def _ec_run(self, params: dict[str, Any], task_vars: dict[str, Any], check_mode: bool) -> dict[str, Any]:
         server = self.ec_server
         folder = params["folder"].rstrip("\\")
-        settings_path = f"{folder}\\{operator.SETTINGS_FILE}"
-        instructions_path = f"{folder}\\{operator.INSTRUCTIONS_FILE}"
+        settings_path = f"{folder}\\{instructions.SETTINGS_FILE}"
+        instructions_path = f"{folder}\\{instructions.INSTRUCTIONS_FILE}"
         files: list[tuple[str, bytes]] = []
         if params["settings"]:
             local = self._loader.path_dwim(params["settings"])
@@ -46,9 +46,9 @@ class ActionModule(EntraConnectAction):
                     "Applied-/Exported-SynchronizationPolicy JSON that settings_export stored"
                 )
             files.append((settings_path, Path(local).read_bytes()))
-            lines = operator.install_instructions(server.host, params, settings_path)
+            lines = instructions.install_instructions(server.host, params, settings_path)
         else:
-            lines = operator.upgrade_instructions(server.host, params["upgrade_to"])
+            lines = instructions.upgrade_instructions(server.host, params["upgrade_to"])
         files.append((instructions_path, ("\r\n".join(lines) + "\r\n").encode("utf-8")))
         result = {
             "instructions": lines,

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.archives import sha256_file
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import EntraConnectError
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.facts import version_tuple
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.operator import INSTALLER_PATH
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._instructions import INSTALLER_PATH
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._archives import sha256_file
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import version_tuple
 
 SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 

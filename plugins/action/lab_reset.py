@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import controls
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.store import STATE
 

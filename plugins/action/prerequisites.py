@@ -7,7 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.prerequisites import DOTNET_472, judge
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._prerequisites import (
+    DOTNET_472,
+    judge,
+)
 
 
 class ActionModule(EntraConnectAction):

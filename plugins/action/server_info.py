@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.facts import server_facts
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_facts
 
 
 class ActionModule(EntraConnectAction):

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.archives import extract, file_hashes
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import to_json
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._archives import extract, file_hashes
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig.compare import (
     compare_configurations,
 )

@@ -7,9 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import EntraConnectError
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.facts import server_facts, version_tuple
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import is_idle
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import is_idle
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import (
+    server_facts,
+    version_tuple,
+)
 
 #: Servers older than this cannot switch staging through the global setting path we trust for 2.x;
 #: for them (and only when asked otherwise) the ADSyncTools functions are Microsoft's workaround.

@@ -8,9 +8,9 @@ import time
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import EntraConnectError
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.facts import is_entra_connector
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import Server, is_idle
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import Server, is_idle
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import is_entra_connector
 
 SUCCESS = "success"
 HISTORY_WINDOW = 100

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.limitations import import_tasks
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._limitations import import_tasks
 
 
 def _import_tasks(comparison):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.plan import (
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._plan import (
     inventory_problems,
     servers_by_role,
     switch_plan,

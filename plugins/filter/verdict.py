@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.verdict import csexport_gates, verdict
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._verdict import (
+    csexport_gates,
+    verdict,
+)
 
 
 def _verdict(info, host, reference=None, config=None, pending=None, gates=None):

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.version_policy import (
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._version_policy import (
     DEFAULT_MINIMUM,
     check_version,
 )

@@ -7,7 +7,7 @@
 # file as the script of ansible.windows.win_powershell, after a generated param block and before
 # a one-line call of one helper. Each helper does one read or one write against the ADSync engine
 # and returns one [PSCustomObject] whose fields are exactly those of its entry in
-# plugins/plugin_utils/contract.py; the Python action plugins make every decision.
+# plugins/plugin_utils/server/_contract.py; the Python action plugins make every decision.
 #
 # Rules checked by tools/helpercheck.py: every ADSync/ADSyncTools cmdlet called is in the
 # catalogue and undocumented ones only where the contract gives the reason; parameters are

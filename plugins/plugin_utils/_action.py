@@ -25,10 +25,10 @@ from typing import Any
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import (
     EntraConnectError,
 )
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import Server
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import Server
 
 BACKEND_VAR = "entra_connect_backend"
 LAB_DIR_VAR = "entra_connect_lab_dir"
@@ -133,7 +133,9 @@ class EntraConnectAction(ActionBase):
 
             variables = {name: self._templar.template(task_vars[name]) for name in LAB_VARS if name in task_vars}
             return Server(LabBackend(self._ec_lab_dir(task_vars), read_settings(host, variables)), host, check_mode)
-        from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.windows import WindowsBackend
+        from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._windows import (
+            WindowsBackend,
+        )
 
         return Server(WindowsBackend(self, task_vars, host), host, check_mode)
 

@@ -122,7 +122,7 @@ def mutating_steps(run: Run) -> list[tuple[str, str, int]]:
     import sys
 
     sys.path.insert(0, str(ROOT / ".collections"))
-    from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract
+    from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
 
     steps = []
     for host, calls in sorted(run.state()["calls"].items()):

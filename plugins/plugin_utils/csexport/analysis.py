@@ -16,12 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport import parallel
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.parser import (
     CsObject,
     iter_cs_objects,
 )
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
 
 SCHEMA_VERSION = 1
 OPERATIONS = ("add", "update", "replace", "delete", "delete-add")

@@ -95,10 +95,10 @@ def split(path: str, parts: int = PARTS) -> list[tuple[int, int]] | None:
 
 def _worker(args: tuple[Any, ...]) -> dict[str, Any] | None:
     analysis_factory, path, connector, start, end = args
+    from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
     from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.parser import (
         iter_cs_objects,
     )
-    from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
 
     analysis = analysis_factory()
     counts = analysis.connectors.setdefault(connector, analysis.new_counts())

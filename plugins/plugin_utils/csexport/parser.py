@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.xmlsafe import (
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._xml import (
     SAFE_PARSER_OPTIONS,
     etree,
     require_lxml,

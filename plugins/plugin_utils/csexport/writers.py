@@ -16,8 +16,8 @@ import shutil
 import tempfile
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import analyse
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import (
     markdown_header,
     markdown_table,

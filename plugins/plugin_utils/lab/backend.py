@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._prerequisites import TLS_EXPECTED
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine, files, wizard
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import LabStateError
@@ -29,8 +29,11 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
     LabSettings,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.store import LabStore
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.prerequisites import TLS_EXPECTED
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import HelperError, HostUnreachable
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import (
+    HelperError,
+    HostUnreachable,
+)
 
 NOT_INSTALLED = (
     "The Entra Connect sync engine is not installed on this server (no ADSync service parameters in the registry)."

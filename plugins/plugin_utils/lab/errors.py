@@ -9,7 +9,7 @@ say what to do.
 
 from __future__ import annotations
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 
 
 class LabStateError(EntraConnectError):

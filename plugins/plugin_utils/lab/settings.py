@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import LabSettingsError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
 
 DEFAULT_VERSION = "2.3.20.0"
 FAULT_EFFECTS = ("error", "unreachable", "no_effect", "busy")

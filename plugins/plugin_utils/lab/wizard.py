@@ -20,16 +20,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._instructions import (
+    IMPORT_FOLDER,
+    INSTRUCTIONS_FILE,
+    SETTINGS_FILE,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import (
     LabSettings,
     parse_version,
-)
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.operator import (
-    IMPORT_FOLDER,
-    INSTRUCTIONS_FILE,
-    SETTINGS_FILE,
 )
 
 DISABLED_RULES_KEPT_SINCE = (1, 5, 45, 0)

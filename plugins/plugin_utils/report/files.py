@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterable
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import (
     InputError,
 )
 

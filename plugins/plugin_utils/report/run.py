@@ -17,10 +17,10 @@ import os
 from datetime import UTC, datetime
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report import html, markdown
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import to_json, write_files
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.verdict import parse_time
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._verdict import parse_time
 
 SCHEMA_VERSION = 1
 STATE_FILE = "run.json"

@@ -8,7 +8,7 @@ import fnmatch
 from collections import Counter
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import (
     InputError,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig.diff import (

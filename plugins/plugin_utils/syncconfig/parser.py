@@ -12,8 +12,12 @@ import os
 import re
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import (
     InputError,
+)
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._xml import (
+    etree,
+    require_lxml,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig.model import (
     ASPECTS_EXPORT,
@@ -30,10 +34,6 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.sync
     open_folder,
     open_zip,
     parse_xml,
-)
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.xmlsafe import (
-    etree,
-    require_lxml,
 )
 
 # Connector children that are compared by their own category, or are volatile / per-server.

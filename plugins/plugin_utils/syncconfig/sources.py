@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import (
     InputError,
 )
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.xmlsafe import (
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._xml import (
     etree,
     safe_xml_parser,
 )

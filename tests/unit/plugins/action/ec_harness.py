@@ -19,11 +19,14 @@ from ansible.errors import AnsibleConnectionFailure
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import server as server_module
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import LabBackend
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import read_settings
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import HelperError, HostUnreachable
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _facade as server_module
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import (
+    HelperError,
+    HostUnreachable,
+)
 
 DATA = Path(__file__).resolve().parents[3] / "data"
 CALL_LINE = re.compile(r"^\$Ansible\.Result = (?P<helper>[A-Za-z]+-EntraConnect[A-Za-z]+)(?P<args>.*)$", re.MULTILINE)

@@ -15,7 +15,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._act
     EntraConnectAction,
     resolve_backend_name,
 )
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 
 CONTOSO = Path(__file__).resolve().parents[3] / "data" / "contoso-sync-config" / "Production"
 

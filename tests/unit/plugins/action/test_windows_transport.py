@@ -10,8 +10,8 @@ from ec_harness import WinPowerShellTransport, recorded, run_action
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.action.server_info import ActionModule as ServerInfo
 from ansible_collections.hybrid_identity.entra_connect.plugins.action.sync_cycle import ActionModule as SyncCycle
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.windows import (
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._windows import (
     build_script,
     error_message,
     helper_source,

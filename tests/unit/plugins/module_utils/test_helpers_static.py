@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import helpercheck  # noqa: E402
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract  # noqa: E402
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract  # noqa: E402
 
 HELPERS = helpercheck.HELPER_FILE.read_bytes().decode("utf-8")
 

@@ -9,13 +9,13 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.filter.import_tas
 from ansible_collections.hybrid_identity.entra_connect.plugins.filter.version_policy import (
     FilterModule as PolicyFilter,
 )
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import DEFAULT_PREREQUISITES
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.limitations import import_tasks
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.prerequisites import (
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._limitations import import_tasks
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._prerequisites import (
     TLS_EXPECTED,
     judge,
     tls_check,
 )
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import DEFAULT_PREREQUISITES
 
 GOOD_TLS = TLS_EXPECTED
 

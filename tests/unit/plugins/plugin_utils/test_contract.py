@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.contract import ContractError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._contract import ContractError
 
 HISTORY = contract.helper("Get-EntraConnectRunHistory")
 RUN = {

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.plan import inventory_problems, switch_plan
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._plan import (
+    inventory_problems,
+    switch_plan,
+)
 
 ACTIVE = {"installed": True, "configured": True, "staging_mode_enabled": False}
 STAGING = {"installed": True, "configured": True, "staging_mode_enabled": True}

@@ -10,7 +10,10 @@ import jsonschema
 import pytest
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.filter.verdict import FilterModule
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.verdict import csexport_gates, verdict
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._verdict import (
+    csexport_gates,
+    verdict,
+)
 
 NOW = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
 

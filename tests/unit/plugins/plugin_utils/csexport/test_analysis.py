@@ -7,8 +7,8 @@ import tracemalloc
 import pytest
 from csexport_fixtures import cs_object, document, write
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import analyse
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
 
 
 def xml_file(tmp_path, objects, name="contoso.com.xml", encoding="utf-8"):

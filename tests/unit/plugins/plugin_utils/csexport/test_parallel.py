@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from csexport_fixtures import cs_object, document, write
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport import analysis, parallel
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
 
 
 @pytest.fixture

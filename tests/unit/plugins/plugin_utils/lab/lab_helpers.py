@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import LabBackend
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import read_settings
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import Server
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import Server
 
 ENTRA = "contoso.onmicrosoft.com - AAD"
 SALES = "OU=Sales,OU=CORP,DC=contoso,DC=com"

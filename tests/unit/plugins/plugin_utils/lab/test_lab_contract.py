@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from lab_helpers import ENTRA, lab_server
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import HelperError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import HelperError
 
 SAMPLE_PARAMS = {
     "Get-EntraConnectServerState": {"RunHistoryCount": 5},

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from lab_helpers import ENTRA, SALES, import_and_sync, lab_server, run, world_settings
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.archives import extract
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import analyse
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import controls
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.engine import source_anchor
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import LabStateError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.store import LabStore
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._archives import extract
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig.compare import (
     compare_configurations,
 )
@@ -172,7 +172,7 @@ def test_changed_world_settings_without_a_reset_are_a_clear_error(tmp_path):
     lab_server(lab).call("Get-EntraConnectSyncStatus")
     from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import LabBackend
     from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import read_settings
-    from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import Server
+    from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import Server
 
     other = Server(LabBackend(lab, read_settings("aadc02", {"entra_connect_lab_seed": 7})), "aadc02")
     with pytest.raises(LabStateError, match=r"was created with world settings .* reset the lab"):

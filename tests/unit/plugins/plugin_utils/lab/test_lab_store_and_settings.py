@@ -15,7 +15,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import read_settings
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.store import LabStore
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import HelperError, Server
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import HelperError, Server
 
 
 def test_a_corrupt_state_file_is_a_clear_error(tmp_path):

@@ -10,7 +10,7 @@ from lab_helpers import SALES, SMALL, lab_server
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import LabBackend, wizard
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import read_settings
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.store import LabStore
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import Server
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import Server
 
 POLICY = {
     "onpremisesDirectoryPolicy": [

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from lxml import html as lxml_html
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report import html, markdown
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.run import (
     collect,

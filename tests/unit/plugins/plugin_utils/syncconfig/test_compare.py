@@ -368,7 +368,7 @@ def test_ignore_and_fail_on(pair):
 
 
 def test_unknown_fail_on_value_is_a_clear_error():
-    from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
+    from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
 
     with pytest.raises(InputError, match=r"Invalid value given for 'fail_on': severe; use severities"):
         compare_configurations(str(DATA), str(DATA), fail_on=["severe"])

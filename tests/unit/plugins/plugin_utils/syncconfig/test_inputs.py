@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from contoso_export import DATA
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig import (
     compare_configurations,
 )

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 
 SCALAR_TYPES = ("str", "int", "float", "bool", "datetime", "seconds", "enum")
 PARAM_TYPES = {"str": "string", "int": "int", "bool": "bool"}  # contract type -> PowerShell type literal

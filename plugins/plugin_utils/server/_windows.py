@@ -17,10 +17,13 @@ from typing import Any
 
 from ansible.errors import AnsibleConnectionFailure
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import HelperError, HostUnreachable
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import (
+    HelperError,
+    HostUnreachable,
+)
 
-HELPER_FILE = Path(__file__).resolve().parents[1] / "module_utils" / "_EntraConnect.psm1"
+HELPER_FILE = Path(__file__).resolve().parents[2] / "module_utils" / "_EntraConnect.psm1"
 TRANSPORT_MODULE = "ansible.windows.win_powershell"
 COPY_MODULE = "ansible.windows.win_copy"
 DOWNLOAD_MODULE = "ansible.windows.win_get_url"

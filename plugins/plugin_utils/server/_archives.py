@@ -14,7 +14,7 @@ import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
 
 MAX_TOTAL_BYTES = 4 * 1024**3
 

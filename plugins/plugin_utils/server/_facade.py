@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import contract
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.archives import sha256_file
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._archives import sha256_file
 
 
 class HelperError(EntraConnectError):

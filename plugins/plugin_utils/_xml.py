@@ -8,7 +8,7 @@ without it gets a clear message from the module that needs it, not an import tra
 
 from __future__ import annotations
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.errors import (
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import (
     EntraConnectError,
 )
 
