@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import version_tuple
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import version_tuple
 
 SUPPORTED_BUILDS = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022"}
 KNOWN_UNSUPPORTED = {26100: "Windows Server 2025"}

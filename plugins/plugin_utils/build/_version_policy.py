@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import version_tuple
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import version_tuple
 
 DEFAULT_MINIMUM = "2.4.18.0"
 

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import version_tuple
+
+__all__ = ["ROLES", "server_facts", "server_role", "version_tuple"]
+
 STAGING_PARAMETER = "Microsoft.Synchronize.StagingMode"
 THRESHOLD_PARAMETER = "Microsoft.OptionalFeature.ExportDeletionThreshold"
 THRESHOLD_VALUE_PARAMETER = "Microsoft.OptionalFeature.ExportDeletionThresholdValue"
@@ -18,6 +22,8 @@ WRITEBACK_PARAMETER = "Microsoft.OptionalFeature.PasswordWriteback"
 PHS_PARAMETER = "Microsoft.OptionalFeature.PasswordHashSync"
 CONFIG_VERSION_PARAMETER = "Microsoft.Synchronize.ServerConfigurationVersion"
 ENTRA_CONNECTOR_ID = "b891884f-051e-4a83-95af-2544101c9083"
+#: A server's actual role as server_info reports it (``role``).
+ROLES = ("active", "staging", "not_configured", "not_installed")
 
 
 def flag(value: str | None) -> bool | None:
@@ -31,13 +37,6 @@ def flag(value: str | None) -> bool | None:
 def integer(value: str | None) -> int | None:
     try:
         return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-
-
-def version_tuple(version: str | None) -> tuple[int, ...] | None:
-    try:
-        return tuple(int(p) for p in str(version).split("."))
     except (TypeError, ValueError):
         return None
 
@@ -60,6 +59,26 @@ def is_entra_connector(connector: dict[str, Any]) -> bool:
     ).startswith("Windows Azure Active Directory")
 
 
+def server_role(info: dict[str, Any]) -> str | None:
+    """``active``, ``staging``, ``not_configured`` or ``not_installed``; None for a result that is no server read.
+
+    Only an explicit ``staging_mode_enabled: false`` is active: a configured server whose staging
+    flag could not be read is never taken for an exporting one. server_info computes ``role``
+    with this; callers given a result read ``role`` and fall back to this for older shapes.
+    """
+    if not isinstance(info, dict) or info.get("failed") or info.get("unreachable"):
+        return None
+    if info.get("role") in ROLES:
+        return info["role"]
+    if "installed" not in info and "configured" not in info:
+        return None
+    if not info.get("installed", info.get("configured")):
+        return "not_installed"
+    if not info.get("configured"):
+        return "not_configured"
+    return "active" if info.get("staging_mode_enabled") is False else "staging"
+
+
 def server_facts(state: dict[str, Any]) -> dict[str, Any]:
     """server_info's result from a Get-EntraConnectServerState result."""
     params = state["global_parameters"] or {}
@@ -74,10 +93,11 @@ def server_facts(state: dict[str, Any]) -> dict[str, Any]:
                 "last_runs": runs.get(connector["name"], {}),
             }
         )
+    entra = next((c for c in connectors if c["kind"] == "entra"), None)
     staging_scheduler = scheduler["staging_mode_enabled"] if scheduler else None
     staging_setting = flag(params.get(STAGING_PARAMETER))
     threshold_enabled = flag(params.get(THRESHOLD_PARAMETER))
-    return {
+    facts = {
         "computer_name": state["computer_name"],
         "collected_at": state["collected_at"],
         "installed": state["installed"],
@@ -112,4 +132,8 @@ def server_facts(state: dict[str, Any]) -> dict[str, Any]:
         },
         "runs": state["runs"],
         "adsynctools_staging_available": state["adsynctools_staging_available"],
+        "entra_connector_id": str(entra["identifier"]).strip("{}").lower() if entra else None,
+        "entra_connector_name": entra["name"] if entra else None,
     }
+    facts["role"] = server_role({**facts, "role": None})
+    return facts
