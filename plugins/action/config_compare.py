@@ -9,6 +9,7 @@ from typing import Any
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import (
     EntraConnectAction,
 )
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import gate_failure
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig import (
     compare_configurations,
 )
@@ -39,9 +40,4 @@ class ActionModule(EntraConnectAction):
         if params["dest"]:
             # A report is output, not managed state: written in check mode too, never 'changed'.
             result["report_files"] = write_report(self._loader.path_dwim(params["dest"]), result)
-        if not result["gate"]["passed"]:
-            result["failed"] = True
-            result["msg"] = "Configuration gate failed: " + "; ".join(
-                v["message"] for v in result["gate"]["violations"]
-            )
-        return result
+        return {**result, **gate_failure(result["gate"], "Configuration gate failed: ")}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import CSEXPORT_KEYS, validate
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport import parallel
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.parser import (
     CsObject,
@@ -48,23 +49,12 @@ class Gates:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Gates:
-        data = dict(data or {})
-        unknown = sorted(set(data) - {*GATE_LIMITS, "ignore_attributes", "ignore_object_types"})
-        if unknown:
-            raise InputError(
-                f"Invalid value given for 'gates': unknown key(s) {', '.join(unknown)}; use "
-                f"{', '.join([*GATE_LIMITS, 'ignore_attributes', 'ignore_object_types'])}"
-            )
-        limits = {}
-        for key in GATE_LIMITS:
-            value = data.get(key)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise InputError(f"Invalid value given for 'gates.{key}': {value!r}; use a whole number >= 0")
-            limits[key] = value
+        """The module's ``gates`` option, checked by the one gates validator (unknown keys refused)."""
+        clean = validate(data, CSEXPORT_KEYS, "gates")
         return cls(
-            **limits,
-            ignore_attributes=frozenset(a.casefold() for a in data.get("ignore_attributes") or []),
-            ignore_object_types=frozenset(t.casefold() for t in data.get("ignore_object_types") or []),
+            **{key: clean.get(key) for key in GATE_LIMITS},
+            ignore_attributes=frozenset(a.casefold() for a in clean.get("ignore_attributes") or []),
+            ignore_object_types=frozenset(t.casefold() for t in clean.get("ignore_object_types") or []),
         )
 
 

@@ -17,6 +17,7 @@ import tempfile
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import gate_failure
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import analyse
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import (
     markdown_header,
@@ -174,7 +175,6 @@ def analyse_with_report(
     finally:
         if report:
             report.abort()
-    if fail_on_gate and not result["gate"]["passed"]:
-        result["failed"] = True
-        result["msg"] = "; ".join(v["message"] for v in result["gate"]["violations"])
+    if fail_on_gate:
+        result.update(gate_failure(result["gate"]))
     return result

@@ -14,41 +14,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import parse_time
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import PromotionGates
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_role
+
 SCHEMA_VERSION = 1
-DEFAULT_GATES = {
-    "max_deletes": 0,
-    "max_adds": 0,
-    "max_updates": 0,
-    "ignore_attributes": [],
-    "ignore_object_types": [],
-    "count_tolerance_percent": 5,
-    "max_sync_age_hours": 24,
-}
+#: The strict defaults, as data (documented in the verify and switch roles).
+DEFAULT_GATES = PromotionGates().to_dict()
 
 
-def parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def csexport_gates(gates: dict[str, Any], info: dict[str, Any]) -> dict[str, Any]:
-    """The csexport gates for a candidate: deletes capped by its export deletion threshold."""
-    merged = {**DEFAULT_GATES, **(gates or {})}
-    threshold = info.get("export_deletion_threshold") or {}
-    max_deletes = merged["max_deletes"]
-    if threshold.get("enabled") and threshold.get("count") is not None:
-        max_deletes = min(max_deletes, threshold["count"])
-    return {
-        "max_deletes": max_deletes,
-        "max_adds": merged["max_adds"],
-        "max_updates": merged["max_updates"],
-        "ignore_attributes": merged["ignore_attributes"],
-        "ignore_object_types": merged["ignore_object_types"],
-    }
+def csexport_gates(gates: dict[str, Any] | None, info: dict[str, Any]) -> dict[str, Any]:
+    """The csexport gates for a candidate, validated: deletes capped by its export deletion threshold."""
+    return PromotionGates.from_dict(gates).csexport(info)
 
 
 def verdict(
@@ -61,14 +38,15 @@ def verdict(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """``ready`` or ``blocked`` with every reason, and the gate values behind it."""
-    merged = {**DEFAULT_GATES, **(gates or {})}
+    model = PromotionGates.from_dict(gates)
     now = now or datetime.now(UTC)
     reasons: list[str] = []
-    if not info.get("configured"):
+    role = server_role(info)
+    if role in (None, "not_installed", "not_configured"):
         reasons.append(f"{host} is not configured")
     if not info.get("idle"):
         reasons.append(f"{host} is busy (a sync cycle or run profile is in progress)")
-    if info.get("staging_mode_enabled") is not True:
+    if role != "staging":
         reasons.append(f"{host} is not a staging server")
     if reference is None:
         reasons.append("no active server to compare with")
@@ -78,13 +56,13 @@ def verdict(
     if pending is not None and not pending.get("gate", {}).get("passed", False):
         for violation in pending["gate"]["violations"]:
             reasons.append(f"pending exports: {violation['message']}")
-    counts = count_differences(info, reference, merged["count_tolerance_percent"]) if reference else []
+    counts = count_differences(info, reference, model.count_tolerance_percent) if reference else []
     reasons.extend(counts)
     newest = max((t for t in (parse_time(r.get("ended_at")) for r in info.get("runs", [])) if t), default=None)
     age_hours = None if newest is None else round((now - newest).total_seconds() / 3600, 2)
-    if newest is None or age_hours > merged["max_sync_age_hours"]:
+    if newest is None or age_hours > model.max_sync_age_hours:
         reasons.append(
-            f"{host} has not synchronised within {merged['max_sync_age_hours']} hours "
+            f"{host} has not synchronised within {model.max_sync_age_hours} hours "
             f"(newest run: {newest.isoformat() if newest else 'none'}); run import_and_sync first"
         )
     return {
@@ -94,9 +72,9 @@ def verdict(
         "reasons": reasons,
         "reference": (reference or {}).get("computer_name"),
         "gates": {
-            **csexport_gates(gates or {}, info),
-            "count_tolerance_percent": merged["count_tolerance_percent"],
-            "max_sync_age_hours": merged["max_sync_age_hours"],
+            **model.csexport(info),
+            "count_tolerance_percent": model.count_tolerance_percent,
+            "max_sync_age_hours": model.max_sync_age_hours,
         },
         "pending_operations": (pending or {}).get("summary", {}).get("operations"),
         "configuration_differences": (config or {}).get("summary", {}).get("difference_count"),
