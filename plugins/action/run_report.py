@@ -23,12 +23,18 @@ class ActionModule(EntraConnectAction):
         "declared_roles": {"type": "dict", "default": {}},
         "status": {"type": "str", "choices": list(STATUSES)},
         "message": {"type": "str", "default": ""},
+        "plan": {"type": "dict"},
+        "verifications": {"type": "dict", "default": {}},
     }
 
     def _ec_run(self, params: dict[str, Any], task_vars: dict[str, Any], check_mode: bool) -> dict[str, Any]:
         for host, info in params["servers"].items():
             if info is not None and not isinstance(info, dict):
                 raise self.invalid(f"servers.{host}", info, "give the registered result of server_info, or null")
+        verifications = {host: entry for host, entry in params["verifications"].items() if entry is not None}
+        for host, entry in verifications.items():
+            if not isinstance(entry, dict):
+                raise self.invalid(f"verifications.{host}", entry, "give the verify role's verify_verdict, or null")
         event = {"status": params["status"], "message": params["message"]} if params["status"] else None
         # A report is output, not managed state: written in check mode too, never 'changed'.
         result = write_run_report(
@@ -37,6 +43,8 @@ class ActionModule(EntraConnectAction):
             servers=params["servers"],
             declared=params["declared_roles"],
             event=event,
+            plan=params["plan"],
+            verifications=verifications,
         )
         summary = result["summary"]
         paths = {os.path.basename(p): p for p in result["report_files"]}
@@ -46,6 +54,7 @@ class ActionModule(EntraConnectAction):
             "reasons": summary["reasons"],
             "summary": summary,
             "report_files": result["report_files"],
+            "verification": result["verification"],
             "report": {
                 "run_id": summary["run_id"],
                 "kind": summary["kind"],

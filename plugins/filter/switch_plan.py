@@ -1,40 +1,96 @@
 # Copyright: (c) 2026, hybrid_identity.entra_connect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filter plugins switch_plan, inventory_problems and servers_by_role (docs in the .yml files)."""
+"""Filter plugins of the switch: switch_plan, switch_outcome, switch_failure, upgrade_plan, inventory_problems
+and servers_by_role (docs in the .yml files)."""
 
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._outcome import (
+    switch_failure,
+    switch_outcome,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._plan import (
     inventory_problems,
     servers_by_role,
     switch_plan,
 )
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._upgrade import upgrade_plan
 
 
-def _switch_plan(declared, actual):
-    if not isinstance(declared, dict) or not isinstance(actual, dict):
-        raise AnsibleFilterError("switch_plan expects two dicts: declared roles by host, server_info results by host")
-    return switch_plan(declared, actual).to_dict()
+def _dict(value, what, name):
+    if not isinstance(value, dict):
+        raise AnsibleFilterError(f"{name} expects {what}, got {type(value).__name__}")
+    return dict(value)
+
+
+def _optional(value):
+    """A registered result, or None for an undefined/none one."""
+    return dict(value) if isinstance(value, dict) else None
+
+
+def _switch_plan(declared, actual, candidate=None, gates=None):
+    actual = _dict(actual, "the server_info results by host as 'actual'", "switch_plan")
+    declared = _dict(declared or {}, "a dict of declared roles by host", "switch_plan")
+    try:
+        return switch_plan(declared, actual, candidate or None, gates).to_dict()
+    except EntraConnectError as err:
+        raise AnsibleFilterError(f"switch_plan: {err.message}") from None
+
+
+def _reads(value):
+    """Server reads by host, or None when no host has a read yet (null or skipped everywhere)."""
+    if not isinstance(value, dict):
+        return None
+    reads = {host: dict(info) if isinstance(info, dict) else None for host, info in value.items()}
+    return reads if any(info and not info.get("skipped") for info in reads.values()) else None
+
+
+def _switch_outcome(plan, results=None):
+    plan = _dict(plan, "the switch_plan result", "switch_outcome")
+    results = _dict(results or {}, "a dict of registered results", "switch_outcome")
+    unknown = sorted(set(results) - {"mid", "promote", "cycle", "undo", "restore", "after"})
+    if unknown:
+        raise AnsibleFilterError(f"switch_outcome: unknown result(s) {', '.join(unknown)}")
+    return switch_outcome(
+        plan,
+        promote=_optional(results.get("promote")),
+        cycle=_optional(results.get("cycle")),
+        undo=_optional(results.get("undo")),
+        restore=_optional(results.get("restore")),
+        after=_reads(results.get("after")),
+        mid=_reads(results.get("mid")),
+    )
+
+
+def _switch_failure(plan, failed_result=None, verdict=None, step=None):
+    plan = _dict(plan, "the switch_plan result", "switch_failure")
+    return switch_failure(plan, _optional(failed_result), _optional(verdict), str(step) if step else None)
+
+
+def _upgrade_plan(actual, version):
+    actual = _dict(actual, "the server_info results by host", "upgrade_plan")
+    return upgrade_plan(actual, str(version))
 
 
 def _inventory_problems(declared, hosts=None):
-    if not isinstance(declared, dict):
-        raise AnsibleFilterError("inventory_problems expects a dict of declared roles by host")
+    declared = _dict(declared, "a dict of declared roles by host", "inventory_problems")
     return inventory_problems(declared, list(hosts) if hosts is not None else None)
 
 
 def _servers_by_role(actual):
-    if not isinstance(actual, dict):
-        raise AnsibleFilterError("servers_by_role expects a dict of server_info results by host")
-    return servers_by_role(actual)
+    return servers_by_role(_dict(actual, "a dict of server_info results by host", "servers_by_role"))
 
 
 class FilterModule:
     def filters(self):
         return {
             "switch_plan": _switch_plan,
+            "switch_outcome": _switch_outcome,
+            "switch_failure": _switch_failure,
+            "upgrade_plan": _upgrade_plan,
             "inventory_problems": _inventory_problems,
             "servers_by_role": _servers_by_role,
         }

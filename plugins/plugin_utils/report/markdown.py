@@ -29,7 +29,7 @@ def _plan(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _verification(entry: dict[str, Any]) -> list[str]:
+def _verification(entry: dict[str, Any], links_from: str = "") -> list[str]:
     lines = [
         "",
         f"## Verification of {entry['host']}: {entry['verdict'].upper()}",
@@ -74,8 +74,16 @@ def _verification(entry: dict[str, Any]) -> list[str]:
         if samples:
             lines += markdown_table(["operation", "object type", "DN", "changed attributes"], samples, "Sample objects")
     if entry["files"]:
-        lines += ["", "Files: " + ", ".join(f"[{f.rsplit('/', 1)[-1]}]({f})" for f in entry["files"])]
+        links = [(f.rsplit("/", 1)[-1], f.removeprefix(links_from)) for f in entry["files"]]
+        lines += ["", "Files: " + ", ".join(f"[{name}]({target})" for name, target in links)]
     return lines
+
+
+def verification_page(entry: dict[str, Any], run_id: str) -> str:
+    """One server's verification on its own page (``verify/<host>/report.md``): the same section as the run report."""
+    lines = [f"# {entry['verdict'].upper()}: {entry['host']}", "", f"Run `{run_id}`."]
+    lines += _verification(entry, links_from=f"verify/{entry['host']}/")
+    return "\n".join([*lines, ""])
 
 
 def render(summary: dict[str, Any]) -> str:

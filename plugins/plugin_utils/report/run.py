@@ -14,19 +14,39 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import UTC, datetime
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import parse_time
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report import html, markdown
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import to_json, write_files
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._verdict import parse_time
 
 SCHEMA_VERSION = 1
 STATE_FILE = "run.json"
 # A swing migration contains a switch, which contains a verification: a run keeps its widest kind.
 KINDS = ("verify", "switch", "swing_migration")
 STATUSES = ("planned", "awaiting_operator", "verified", "done", "nothing_to_do", "refused", "failed")
+
+
+RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def new_run_id(given: Any = None, now: datetime | None = None) -> str:
+    """The id of a run (its report folder name): ``given`` when set, else the UTC time, 20261124T072326Z.
+
+    Computed once per run (the preflight role, or a role used alone) and passed on in
+    ``entra_connect_run_id``.
+    """
+    if given is None or given == "":
+        return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    if not isinstance(given, str) or not RUN_ID.match(given):
+        raise InputError(
+            f"Invalid value given for 'entra_connect_run_id': {given!r}; use letters, digits, '.', '_' or '-' "
+            "(it names the report folder of the run)"
+        )
+    return given
 
 
 def now_text(now: datetime | None = None) -> str:
@@ -85,8 +105,9 @@ def record(
     declared: dict[str, Any] | None = None,
     event: dict[str, Any] | None = None,
     now: datetime | None = None,
+    plan: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The run state with this call's servers and event merged in (not written)."""
+    """The run state with this call's servers, event and plan merged in (not written)."""
     state = read_json(os.path.join(run_dir, STATE_FILE), required=False) or {}
     if not isinstance(state, dict) or state.get("schema_version") not in (None, SCHEMA_VERSION):
         raise InputError(f"{os.path.join(run_dir, STATE_FILE)}: not a run state of this collection; remove it")
@@ -97,6 +118,7 @@ def record(
         "kind": max(old_kind, kind, key=KINDS.index),
         "servers": dict(state.get("servers") or {}),
         "events": list(state.get("events") or []),
+        "plan": plan if plan is not None else state.get("plan"),
     }
     declared = declared or {}
     for host, info in (servers or {}).items():
@@ -164,7 +186,7 @@ def collect(run_dir: str, state: dict[str, Any], now: datetime | None = None) ->
     verifications = [
         _verification(run_dir, h) for h in hosts if os.path.isfile(os.path.join(verify_dir, h, "summary.json"))
     ]
-    plan = read_json(os.path.join(run_dir, "switch", "plan.json"), required=False)
+    plan = state.get("plan")
     events = state.get("events", [])
     outcome = events[-1] if events else None
     reasons = [f"{v['host']}: {r}" for v in verifications for r in v["reasons"]]
@@ -200,10 +222,29 @@ def write_run_report(
     declared: dict[str, Any] | None = None,
     event: dict[str, Any] | None = None,
     now: datetime | None = None,
+    plan: dict[str, Any] | None = None,
+    verifications: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Record this call in the run state, then (re)write summary.json, report.html and report.md."""
-    state = record(run_dir, kind, servers, declared, event, now)
+    """Record this call in the run state, then (re)write summary.json, report.html and report.md.
+
+    ``plan`` is the switch plan (kept in the run state); ``verifications`` the verdict of each
+    verified host, written as ``verify/<host>/summary.json`` and ``verify/<host>/report.md``
+    beside the comparison and pending-export folders the verify role wrote there.
+    """
+    verifications = verifications or {}
+    if event and event["status"] == "verified" and not event.get("message"):
+        event = {**event, "message": verdict_words(verifications)}
+    state = record(run_dir, kind, servers, declared, event, now, plan)
+    written = []
+    for host, entry in sorted((verifications or {}).items()):
+        if not isinstance(entry, dict) or entry.get("host") != host or "verdict" not in entry:
+            raise InputError(f"verifications.{host}: not a verdict of this host; give the verify role's verify_verdict")
+        written += write_files(os.path.join(run_dir, "verify", host), {"summary.json": to_json(entry)})
     summary = collect(run_dir, state, now)
+    for entry in summary["verifications"]:
+        if entry["host"] in (verifications or {}):
+            page = markdown.verification_page(entry, summary["run_id"])
+            written += write_files(os.path.join(run_dir, "verify", entry["host"]), {"report.md": page})
     files = write_files(
         run_dir,
         {
@@ -213,4 +254,20 @@ def write_run_report(
             "report.html": html.render(summary),
         },
     )
-    return {"summary": summary, "report_files": files}
+    blocked = sorted(h for h, v in verifications.items() if v["verdict"] == "blocked")
+    return {
+        "summary": summary,
+        "report_files": files + written,
+        "verification": {
+            "verdicts": {host: entry["verdict"] for host, entry in sorted(verifications.items())},
+            "blocked": blocked,
+            "message": verdict_words(verifications),
+            "blocked_message": " ".join(f"{h} is blocked: {'; '.join(verifications[h]['reasons'])}." for h in blocked),
+        },
+    }
+
+
+def verdict_words(verifications: dict[str, dict[str, Any]]) -> str:
+    """``aadc02 ready, aadc03 blocked``, or that nothing was verified."""
+    words = [f"{host} {entry['verdict']}" for host, entry in sorted(verifications.items())]
+    return ", ".join(words) or "no staging server to verify"

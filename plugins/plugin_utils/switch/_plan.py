@@ -6,6 +6,10 @@ Pure Python. The only safe order (Microsoft's switch procedure, DESIGN safety in
 backup -> verify the candidate while the old active server still serves -> demote the active
 server -> confirm that no server is active -> promote the candidate -> confirm exactly one active
 server and that its export ran. Extra active servers (never allowed) are demoted first.
+
+The plan carries everything the switch role needs: per host what to do (``hosts``), per run
+which phases happen (``backup``, ``verify``, ``confirm_zero_active``, ``promote``), its
+``status`` and the messages the role shows. Each ``when:`` of the role reads one of these fields.
 """
 
 from __future__ import annotations
@@ -13,7 +17,23 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import PromotionGates
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_role
+
+#: Roles a host may declare (entra_connect_role).
 ROLES = ("active", "staging")
+STATUSES = ("refused", "nothing_to_do", "planned")
+NEVER_TWO = "a second active server; never allowed"
+
+
+@dataclass
+class HostActions:
+    """What the switch does on one host."""
+
+    demote_first: bool = False  # an extra active server: demoted before anything else
+    demote: bool = False  # the former active server: demoted after the candidate passed its gates
+    promote: bool = False  # the candidate
 
 
 @dataclass
@@ -23,25 +43,56 @@ class Plan:
     extra_active: list[str] = field(default_factory=list)
     steps: list[dict[str, Any]] = field(default_factory=list)
     refusal: str | None = None
+    hosts: dict[str, HostActions] = field(default_factory=dict)
 
     @property
     def converged(self) -> bool:
         return not self.steps and self.refusal is None
 
+    @property
+    def status(self) -> str:
+        return "refused" if self.refusal is not None else "nothing_to_do" if self.converged else "planned"
+
+    def _has(self, action: str) -> bool:
+        return any(step["action"] == action for step in self.steps)
+
+    def messages(self) -> dict[str, Any]:
+        """What the role shows (``show``: the plan in lines) and fails with (``refused``)."""
+        if self.refusal is not None:
+            show = [f"Switch refused: {self.refusal}"]
+        elif self.converged:
+            show = [f"Converged: {self.candidate} is the only active server; nothing to do."]
+        else:
+            show = [f"Plan to make {self.candidate} active:"] + [f"{s['action']} on {s['host']}" for s in self.steps]
+        return {
+            "show": show,
+            "refused": None if self.refusal is None else f"Switch refused, nothing was changed: {self.refusal}",
+        }
+
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "converged": self.converged}
+        return {
+            "candidate": self.candidate,
+            "former": self.former,
+            "extra_active": list(self.extra_active),
+            "steps": [dict(s) for s in self.steps],
+            "refusal": self.refusal,
+            "converged": self.converged,
+            "status": self.status,
+            "backup": self._has("backup"),
+            "verify": self._has("verify"),
+            "confirm_zero_active": self._has("confirm_zero_active"),
+            "promote": self._has("promote"),
+            "hosts": {host: asdict(actions) for host, actions in self.hosts.items()},
+            "messages": self.messages(),
+        }
 
 
 def servers_by_role(actual: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     """Hosts (in the given order) that are active, staging, or not configured, from server_info results."""
     roles: dict[str, list[str]] = {"active": [], "staging": [], "not_configured": []}
     for host, state in actual.items():
-        if not state.get("configured"):
-            roles["not_configured"].append(host)
-        elif state.get("staging_mode_enabled") is False:
-            roles["active"].append(host)
-        else:
-            roles["staging"].append(host)
+        role = server_role(state)
+        roles[role if role in ("active", "staging") else "not_configured"].append(host)
     return roles
 
 
@@ -64,43 +115,75 @@ def inventory_problems(declared: dict[str, Any], known_hosts: list[str] | None =
     return problems
 
 
-def switch_plan(declared: dict[str, Any], actual: dict[str, dict[str, Any]]) -> Plan:
-    """``actual[host]`` holds ``installed``, ``configured`` and ``staging_mode_enabled`` (server_info)."""
-    problems = inventory_problems(declared, list(actual))
+def targeted_roles(hosts: list[str], candidate: str) -> dict[str, str]:
+    """The declared roles of a switch to ``candidate`` (the upgrade's switches): it active, every other host staging."""
+    if candidate not in hosts:
+        raise InputError(f"switch candidate {candidate!r} is not a host of the group ({', '.join(hosts)})")
+    return {host: "active" if host == candidate else "staging" for host in hosts}
+
+
+def switch_plan(
+    declared: dict[str, Any],
+    actual: dict[str, dict[str, Any]],
+    candidate: str | None = None,
+    gates: dict[str, Any] | None = None,
+) -> Plan:
+    """The plan from the declared roles (or a ``candidate`` that overrides them) and server_info results.
+
+    ``actual[host]`` holds at least ``installed``, ``configured`` and ``staging_mode_enabled``
+    (or server_info's ``role``). ``gates`` (entra_connect_gates) are validated here so that a
+    misspelt gate refuses the switch before any change.
+    """
+    hosts = list(actual)
+    plan = Plan(hosts={host: HostActions() for host in hosts})
+    if candidate:
+        declared = targeted_roles(hosts, candidate)
+    problems = inventory_problems(declared, hosts)
+    try:
+        PromotionGates.from_dict(gates)
+    except InputError as err:
+        problems.append(err.message)
     if problems:
-        return Plan(refusal="; ".join(problems))
-    candidate = next(h for h, r in declared.items() if r == "active")
-    state = actual[candidate]
-    if not state.get("configured"):
-        what = "installed but not configured" if state.get("installed") else "not installed"
-        return Plan(
-            candidate=candidate,
-            refusal=f"{candidate} is declared active but is {what}; build it first "
-            "(playbooks add_staging_server or swing_migration)",
-        )
-    active = sorted(servers_by_role(actual)["active"])
-    plan = Plan(candidate=candidate)
-    if active == [candidate]:
+        plan.refusal = "; ".join(problems)
         return plan
-    others = [h for h in active if h != candidate]
+    plan.candidate = next(h for h, r in declared.items() if r == "active")
+    role = server_role(actual[plan.candidate])
+    if role not in ("active", "staging"):
+        what = "installed but not configured" if role == "not_configured" else "not installed"
+        if role is None:
+            what = "unreadable (its server_info failed)"
+        plan.refusal = (
+            f"{plan.candidate} is declared active but is {what}; build it first "
+            "(playbooks add_staging_server or swing_migration)"
+        )
+        return plan
+    active = sorted(servers_by_role(actual)["active"])
+    if active == [plan.candidate]:
+        return plan
+    others = [h for h in active if h != plan.candidate]
+    if plan.candidate in active:
+        # The candidate already exports; every other active server goes, and nothing is promoted.
+        plan.extra_active = others[1:]
+        for host in others:
+            plan.hosts[host].demote_first = True
+        plan.steps = [{"action": "demote", "host": h, "why": NEVER_TWO} for h in [*others[1:], others[0]]]
+        plan.steps.append({"action": "confirm_one_active", "host": plan.candidate})
+        return plan
     # With one other active server, that one is the former active server; with several (never
-    # allowed), the first is kept for restoring and every one is demoted.
+    # allowed), the first is kept for restoring and every other one is demoted first.
     plan.former = others[0] if others else None
     plan.extra_active = others[1:]
-    steps = [{"action": "demote", "host": h, "why": "a second active server; never allowed"} for h in plan.extra_active]
-    if candidate in active:
-        # The candidate already exports; only the extra active servers have to go.
-        steps += [{"action": "demote", "host": plan.former, "why": "a second active server; never allowed"}]
-        steps.append({"action": "confirm_one_active", "host": candidate})
-        plan.steps = steps
-        plan.former = None
-        return plan
+    for host in plan.extra_active:
+        plan.hosts[host].demote_first = True
+    steps = [{"action": "demote", "host": h, "why": NEVER_TWO} for h in plan.extra_active]
     steps.append({"action": "backup", "host": "all"})
-    steps.append({"action": "verify", "host": candidate})
+    steps.append({"action": "verify", "host": plan.candidate})
     if plan.former:
+        plan.hosts[plan.former].demote = True
         steps.append({"action": "demote", "host": plan.former})
     steps.append({"action": "confirm_zero_active", "host": "all"})
-    steps.append({"action": "promote", "host": candidate})
-    steps.append({"action": "confirm_one_active", "host": candidate})
+    plan.hosts[plan.candidate].promote = True
+    steps.append({"action": "promote", "host": plan.candidate})
+    steps.append({"action": "confirm_one_active", "host": plan.candidate})
     plan.steps = steps
     return plan

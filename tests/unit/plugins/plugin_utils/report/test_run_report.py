@@ -23,6 +23,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
 
 ROOT = Path(__file__).resolve().parents[5]
 DATA = ROOT / "tests" / "data" / "run-report" / "bad-promotion"
+PLAN = ROOT / "tests" / "data" / "run-report" / "bad-promotion-plan.json"
 SCHEMA = json.loads((ROOT / "docs" / "schemas" / "run-summary.schema.json").read_text())
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
@@ -42,8 +43,11 @@ RUN = {"result": "success", "ended_at": "2026-11-24T07:00:00.000Z"}
 
 @pytest.fixture
 def bad_run(tmp_path):
+    """The bad promotion's run folder, with the plan its switch recorded in the run state."""
     run_dir = tmp_path / "20261124T072326Z"
     shutil.copytree(DATA, run_dir)
+    plan = json.loads(PLAN.read_text())
+    (run_dir / "run.json").write_text(json.dumps({"schema_version": 1, "kind": "switch", "plan": plan}))
     return run_dir
 
 
@@ -148,7 +152,7 @@ def test_a_ready_verification_then_a_failed_step_is_failed(bad_run):
     assert (summary["verdict"], summary["reasons"]) == ("failed", ["promotion failed"])
 
 
-@pytest.mark.parametrize("name", ["run.json", "verify/aadc02/summary.json", "switch/plan.json"])
+@pytest.mark.parametrize("name", ["run.json", "verify/aadc02/summary.json"])
 def test_a_damaged_file_names_itself_and_nothing_is_written(bad_run, name):
     (bad_run / "summary.json").write_text("previous")
     (bad_run / name).write_text("{not json")

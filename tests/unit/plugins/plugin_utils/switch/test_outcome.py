@@ -1,0 +1,144 @@
+"""switch_outcome: every outcome the fault matrix produces, decided in Python from the registered results."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._outcome import (
+    export_results,
+    switch_failure,
+    switch_outcome,
+)
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._plan import switch_plan
+
+ACTIVE = {"installed": True, "configured": True, "staging_mode_enabled": False}
+STAGING = {"installed": True, "configured": True, "staging_mode_enabled": True}
+OK = {"changed": True}
+FAILED = {"failed": True, "msg": "Set-ADSyncGlobalSettings : Access is denied."}
+LOST = {"unreachable": True, "msg": "the host stopped answering"}
+SKIPPED = {"skipped": True}
+EXPORTED = {"changed": True, "results": {"contoso.com": {"Export": "success"}, "aad": {"Export": "success"}}}
+
+
+def plan(former="aadc01"):
+    actual = {"aadc01": ACTIVE if former else STAGING, "aadc02": STAGING}
+    return switch_plan({"aadc01": "staging", "aadc02": "active"}, actual).to_dict()
+
+
+def after(active="aadc02"):
+    return {h: ACTIVE if h == active else STAGING for h in ("aadc01", "aadc02")}
+
+
+def test_a_switch_in_progress_decides_step_by_step():
+    p = plan()
+    assert switch_outcome(p)["status"] == "promoting"
+    first = switch_outcome(p, promote=OK)
+    assert (first["status"], first["run_cycle"], first["rollback"]) == ("promoting", True, False)
+    done = switch_outcome(p, promote=OK, cycle=EXPORTED, after=after())
+    assert (done["status"], done["failed"], done["message"]) == ("done", False, "aadc02 is the only active server")
+    assert done["exports"] == {"contoso.com": "success", "aad": "success"}
+
+
+def test_a_failed_promotion_is_rolled_back_in_order():
+    p = plan()
+    step1 = switch_outcome(p, promote=FAILED, cycle=SKIPPED)
+    assert (step1["rollback"], step1["undo_candidate"], step1["restore_former"], step1["failed"]) == (
+        True,
+        True,
+        False,
+        False,
+    )
+    step2 = switch_outcome(p, promote=FAILED, cycle=SKIPPED, undo=OK)
+    assert step2["restore_former"] is True and step2["status"] == "rolling_back"
+    step3 = switch_outcome(p, promote=FAILED, cycle=SKIPPED, undo=OK, restore=OK)
+    assert (step3["status"], step3["failed"]) == ("rolled_back", True)
+    assert step3["message"] == (
+        "Promotion of aadc02 failed: Set-ADSyncGlobalSettings : Access is denied. "
+        "The candidate was put back in staging and aadc01 is active again, as before the run."
+    )
+
+
+def test_a_failed_delta_cycle_rolls_back_too():
+    out = switch_outcome(plan(), promote=OK, cycle={"failed": True, "msg": "Export failed on aad"}, undo=OK, restore=OK)
+    assert out["status"] == "rolled_back" and out["message"].startswith(
+        "Promotion of aadc02 failed: Export failed on aad."
+    )
+
+
+@pytest.mark.parametrize(("promote", "cycle"), [(LOST, SKIPPED), (FAILED, LOST)])
+def test_a_candidate_that_stopped_answering_is_never_undone_and_the_former_never_restored(promote, cycle):
+    out = switch_outcome(plan(), promote=promote, cycle=cycle, undo=SKIPPED, restore=SKIPPED)
+    assert (out["undo_candidate"], out["restore_former"], out["status"]) == (False, False, "zero_active")
+    assert "aadc01 was NOT promoted again" in out["message"] and "no server may be active now" in out["message"]
+
+
+def test_promoted_then_lost_leaves_the_former_in_staging():
+    out = switch_outcome(plan(), promote=OK, cycle=LOST, undo=SKIPPED, restore=SKIPPED)
+    assert (out["status"], out["restore_former"], out["failed"]) == ("promoted_unconfirmed", False, True)
+    assert "probably the active server now; aadc01 stays in staging" in out["message"]
+
+
+def test_a_failed_undo_keeps_the_former_in_staging():
+    out = switch_outcome(plan(), promote=FAILED, cycle=SKIPPED, undo=FAILED, restore=SKIPPED)
+    assert (out["restore_former"], out["status"]) == (False, "zero_active")
+    assert "state of aadc02 is unknown" in out["message"]
+
+
+def test_a_failed_restore_says_no_server_may_be_active():
+    out = switch_outcome(plan(), promote=FAILED, cycle=SKIPPED, undo=OK, restore=LOST)
+    assert out["status"] == "zero_active" and "promoting aadc01 again failed" in out["message"]
+    assert "no server may be active now" in out["message"]
+
+
+def test_without_a_former_server_nothing_is_restored():
+    p = plan(former=None)
+    assert p["former"] is None and p["promote"] is True
+    out = switch_outcome(p, promote=FAILED, cycle=SKIPPED, undo=OK)
+    assert (out["restore_former"], out["status"]) == (False, "zero_active")
+    assert out["message"].endswith("No server was active before the run and none is now.")
+
+
+def test_a_server_still_active_after_the_demotion_stops_before_the_promotion():
+    out = switch_outcome(plan(), mid=after(active="aadc01"))
+    assert (out["status"], out["failed"], out["run_cycle"]) == ("failed", True, False)
+    assert out["message"] == "Still active after the demotion: aadc01; aadc02 was not promoted"
+    assert switch_outcome(plan(), mid=after(active=None))["failed"] is False
+
+
+@pytest.mark.parametrize(
+    ("active", "cycle", "problem"),
+    [
+        ("aadc01", EXPORTED, "active: aadc01 (expected aadc02)"),
+        ("aadc02", {"results": {"aad": {"Export": "completed-export-errors"}}}, "aad: completed-export-errors"),
+        ("aadc02", {"results": {"aad": {"Delta Import": "success"}}}, "export results of aadc02: none"),
+    ],
+)
+def test_the_final_check_needs_exactly_the_candidate_and_every_export_successful(active, cycle, problem):
+    out = switch_outcome(plan(), promote=OK, cycle=cycle, after=after(active))
+    assert (out["status"], out["failed"]) == ("failed", True)
+    assert problem in out["message"]
+
+
+def test_only_demoting_an_extra_active_server_needs_no_export():
+    p = switch_plan({"aadc01": "staging", "aadc02": "active"}, {"aadc01": ACTIVE, "aadc02": ACTIVE}).to_dict()
+    assert p["promote"] is False and p["hosts"]["aadc01"]["demote_first"] is True
+    assert switch_outcome(p)["status"] == "not_promoting"
+    assert switch_outcome(p, after=after())["status"] == "done"
+    assert switch_outcome(p, after={"aadc01": ACTIVE, "aadc02": ACTIVE})["failed"] is True
+
+
+def test_export_results_reads_only_export_runs():
+    assert export_results(None) == {}
+    assert export_results({"results": {"a": {"Delta Import": "success", "Export": "success"}, "b": "x"}}) == {
+        "a": "success"
+    }
+
+
+def test_a_failure_names_the_gates_or_the_failed_step():
+    p = plan()
+    blocked = switch_failure(p, {"failed": True, "msg": "aadc02 is blocked: ..."}, {"verdict": "blocked"}, "Stop")
+    assert blocked["event"] == "aadc02 was blocked by the gates; nothing was changed on the active server"
+    assert blocked["message"] == "aadc02 is blocked: ..."
+    other = switch_failure(p, {"failed": True, "msg": "boom"}, None, "Demote the active server")
+    assert other == {"event": "step 'Demote the active server' failed: boom", "message": "boom"}
+    assert switch_failure(p, None)["message"] == "The switch stopped at a step"
