@@ -32,7 +32,8 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.sync
     compare_configurations,
 )
 
-CONTOSO = ROOT / "tests" / "data" / "contoso-sync-config" / "Production"
+# The Contoso export is stored once, as the lab's runtime template (MIT; SOURCE.md and LICENSE.txt there).
+CONTOSO = ROOT / "plugins" / "plugin_utils" / "lab" / "templates" / "server-configuration"
 AD_ID = "{AE4DB4CC-B16B-4EB2-ACF5-837CA84E4D7D}"
 
 

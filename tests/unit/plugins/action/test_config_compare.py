@@ -17,7 +17,10 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._act
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 
-CONTOSO = Path(__file__).resolve().parents[3] / "data" / "contoso-sync-config" / "Production"
+# The Contoso export is stored once, as the lab's runtime template (MIT; SOURCE.md and LICENSE.txt there).
+CONTOSO = (
+    Path(__file__).resolve().parents[4] / "plugins" / "plugin_utils" / "lab" / "templates" / "server-configuration"
+)
 
 
 def run_action(args, check_mode=False, task_vars=None, action_class=ActionModule, basedir=None):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from lxml import etree
 
-DATA = Path(__file__).resolve().parents[4] / "data" / "contoso-sync-config" / "Production"
+# The Contoso export is stored once, as the lab's runtime template (MIT; SOURCE.md and LICENSE.txt there).
+DATA = Path(__file__).resolve().parents[5] / "plugins" / "plugin_utils" / "lab" / "templates" / "server-configuration"
 AD_CONNECTOR = "Connectors/Connector_{ae4db4cc-b16b-4eb2-acf5-837ca84e4d7d}.xml"
 AAD_CONNECTOR = "Connectors/Connector_{b891884f-051e-4a83-95af-2544101c9083}.xml"
 MV = "GlobalSettings/MV.xml"
