@@ -14,7 +14,8 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.sync
 
 ROOT = Path(__file__).resolve().parents[5]
 SCHEMAS = ROOT / "docs" / "schemas"
-CONTOSO = ROOT / "tests" / "data" / "contoso-sync-config" / "Production"
+# The Contoso export is stored once, as the lab's runtime template (MIT; SOURCE.md and LICENSE.txt there).
+CONTOSO = ROOT / "plugins" / "plugin_utils" / "lab" / "templates" / "server-configuration"
 CSEXPORT = ROOT / "tests" / "data" / "csexport" / "contoso.onmicrosoft.com - AAD.xml"
 
 
@@ -58,11 +59,25 @@ def test_csexport_summary_matches_its_schema(gates):
     assert with_baseline["comparison"]["only_candidate"] == 0
 
 
+def rejection(document, name):
+    """The one error the schema finds in a document: (validator, path)."""
+    errors = list(jsonschema.Draft202012Validator(schema(name)).iter_errors(document))
+    assert len(errors) == 1, [e.message for e in errors]
+    return errors[0].validator, list(errors[0].absolute_path)
+
+
 def test_the_schemas_reject_what_they_must():
-    broken = analyse([str(CSEXPORT)])
-    broken["summary"]["operations"]["delete"] = -1
-    with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(broken, schema("csexport-summary"))
-    run = {"schema_version": 2}
-    with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(run, schema("run-summary"))
+    good = analyse([str(CSEXPORT)])
+    jsonschema.validate(good, schema("csexport-summary"))
+    negative = json.loads(json.dumps(good))
+    negative["summary"]["operations"]["delete"] = -1
+    assert rejection(negative, "csexport-summary") == ("minimum", ["summary", "operations", "delete"])
+    newer = json.loads(json.dumps(good))
+    newer["summary"]["schema_version"] = 2
+    assert rejection(newer, "csexport-summary")[1] == ["summary", "schema_version"]
+    misspelt = json.loads(json.dumps(good))
+    misspelt["summary"]["operation"] = misspelt["summary"].pop("operations")
+    assert {e.validator for e in jsonschema.Draft202012Validator(schema("csexport-summary")).iter_errors(misspelt)} == {
+        "required",
+        "additionalProperties",
+    }
