@@ -8,10 +8,11 @@ file and the instruction file the staging_server role writes are on the server (
 ``remote/<host>/import/``), the next read of the server finds it configured from that file, in
 staging mode - unless the lab settings say the operator is absent. No file, no configuration.
 
-The import carries the documented limitations of the version being installed (reference §8):
-custom rules with a precedence outside 0-99 are shifted behind the standard rules, device
-writeback is not applied, synchronized object types, selected attributes and custom run
-profiles are not carried, and before 1.5.45.0 a disabled custom rule is imported enabled.
+The import carries the documented limitations of the version being installed, as the one table
+in ``build/_limitations.py`` lists them (reference §8): custom rules with a precedence outside the
+reserved range are shifted behind the standard rules, device writeback is not applied, and before
+1.5.45.0 a disabled custom rule is imported enabled. Synchronized object types, selected attributes
+and custom run profiles are not carried either; the lab does not model them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.buil
     INSTRUCTIONS_FILE,
     SETTINGS_FILE,
 )
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._limitations import (
+    DEVICE_WRITEBACK,
+    DISABLED_RULES_KEPT_SINCE,
+    precedence_reserved,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import (
@@ -32,7 +38,6 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
     parse_version,
 )
 
-DISABLED_RULES_KEPT_SINCE = (1, 5, 45, 0)
 #: Lab rendering of "rules may shift as standard rules are added": behind the standard rules.
 SHIFTED_PRECEDENCE_START = 200
 
@@ -75,7 +80,7 @@ def imported_rules(policy: dict[str, Any], version: str) -> list[dict[str, Any]]
     for forest in policy.get("onpremisesDirectoryPolicy") or []:
         for rule in forest.get("customSynchronizationRules") or []:
             precedence = rule.get("precedence", 50)
-            if not isinstance(precedence, int) or not 0 <= precedence <= 99:
+            if not precedence_reserved(precedence):
                 precedence, shifted = shifted, shifted + 1
             rules.append(
                 {
@@ -124,6 +129,5 @@ def operator_step(server: dict[str, Any], settings: LabSettings, world: engine.W
         custom_rules=tuple(imported_rules(policy, server["version"])),
     )
     server["settings_file"] = str(folder / SETTINGS_FILE)
-    # Not carried by the import: device writeback, object types, selected attributes, run profiles.
-    server["global_parameters"]["Microsoft.OptionalFeature.DeviceWriteBack"] = "False"
+    server["global_parameters"][DEVICE_WRITEBACK] = "False"  # catalogued by the import, not applied
     return True
