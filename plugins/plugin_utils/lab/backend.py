@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._prerequisites import TLS_EXPECTED
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine, files, wizard
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import (
+    clock,
+    engine,
+    faults,
+    files,
+    wizard,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import LabStateError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import (
@@ -38,28 +44,6 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.serv
 NOT_INSTALLED = (
     "The Entra Connect sync engine is not installed on this server (no ADSync service parameters in the registry)."
 )
-#: The cmdlet a failing helper would report, for realistic injected errors.
-FAULT_MESSAGES = {
-    True: "{cmdlet} : Access is denied.",
-    False: "{cmdlet} : The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)",
-}
-FAULT_CMDLETS = {
-    "Get-EntraConnectServerState": "Get-ADSyncConnector",
-    "Get-EntraConnectSyncStatus": "Get-ADSyncScheduler",
-    "Get-EntraConnectRunHistory": "Get-ADSyncRunProfileResult",
-    "Get-EntraConnectConnectorList": "Get-ADSyncConnector",
-    "Set-EntraConnectStagingMode": "Set-ADSyncGlobalSettings",
-    "Enable-EntraConnectToolsStagingMode": "Enable-ADSyncToolsStagingMode",
-    "Disable-EntraConnectToolsStagingMode": "Disable-ADSyncToolsStagingMode",
-    "Start-EntraConnectSyncCycle": "Start-ADSyncSyncCycle",
-    "Invoke-EntraConnectRunProfile": "Invoke-ADSyncRunProfile",
-    "Set-EntraConnectScheduler": "Set-ADSyncScheduler",
-    "Set-EntraConnectSchedulerConnectorOverride": "Set-ADSyncSchedulerConnectorOverride",
-    "Set-EntraConnectAutoUpgrade": "Set-ADSyncAutoUpgrade",
-    "Export-EntraConnectServerConfiguration": "Get-ADSyncServerConfiguration",
-    "Export-EntraConnectConnectorSpace": "csexport.exe",
-    "Remove-EntraConnectTempFolder": "Remove-Item",
-}
 JOURNALLED_PARAMETERS = (
     "Microsoft.OptionalFeature.PasswordWriteback",
     "Microsoft.OptionalFeature.ExportDeletionThreshold",
@@ -124,7 +108,7 @@ class LabBackend:
             self.store.append_journal(
                 [
                     {
-                        "time": lab.now(),
+                        "time": clock.now(),
                         "host": self.host,
                         "helper": "lab:create",
                         "changes": changes({}, facts(state["servers"][self.host], world.state)),
@@ -144,13 +128,13 @@ class LabBackend:
             self._state_ref = state
             world = self.world(state)
             if state["unreachable"].get(self.host):
-                failure = HostUnreachable(f"{self.host}: the host is not answering (WinRM connection refused)")
+                failure = faults.unreachable(self.host)
             else:
                 calls = state["calls"].setdefault(self.host, {})
                 calls[helper.name] = calls.get(helper.name, 0) + 1
                 server = self.server(state, world)
                 before = facts(server, world.state)
-                effect = self._fault(helper.name, calls[helper.name])
+                effect = faults.effect_for(self.settings.faults, helper.name, calls[helper.name])
                 try:
                     result = self._run(helper, params, server, world, effect, state)
                 except (HelperError, HostUnreachable) as err:
@@ -161,25 +145,16 @@ class LabBackend:
             raise failure
         return result
 
-    def _fault(self, helper: str, call: int) -> str | None:
-        for fault in self.settings.faults:
-            if fault.helper == helper and (
-                call == fault.on_call or (fault.effect == "unreachable" and call >= fault.on_call)
-            ):
-                return fault.effect
-        return None
-
     def _run(self, helper, params, server, world, effect, state) -> Any:
-        if effect == "unreachable":
+        if effect == faults.UNREACHABLE:
             state["unreachable"][self.host] = True
-            raise HostUnreachable(f"{self.host}: the host is not answering (WinRM connection refused)")
-        if effect == "error":
-            cmdlet = FAULT_CMDLETS.get(helper.name, helper.name)
-            raise HelperError(FAULT_MESSAGES[helper.mutates].format(cmdlet=cmdlet), helper=helper.name)
-        if effect == "busy" and server["configured"]:
+            raise faults.unreachable(self.host)
+        if effect == faults.ERROR:
+            raise faults.injected_error(helper)
+        if effect == faults.BUSY and server["configured"]:
             server["busy_forever"] = True
         method = getattr(self, helper.snake_name)
-        if effect == "no_effect" and helper.mutates:
+        if effect == faults.NO_EFFECT and helper.mutates:
             scratch = copy.deepcopy(server)
             return method(scratch, world, **params)
         return method(server, world, **params)
@@ -187,7 +162,7 @@ class LabBackend:
     def _journal(self, helper: str, before: dict[str, Any], after: dict[str, Any]) -> None:
         diff = changes(before, after)
         if diff:
-            self.store.append_journal([{"time": lab.now(), "host": self.host, "helper": helper, "changes": diff}])
+            self.store.append_journal([{"time": clock.now(), "host": self.host, "helper": helper, "changes": diff}])
 
     # -- what ansible.windows modules do on a real server (not helpers) ----------------------
 
@@ -270,7 +245,7 @@ class LabBackend:
         configured = server["configured"]
         result = {
             "computer_name": self.host.upper(),
-            "collected_at": lab.now(),
+            "collected_at": clock.now(),
             "installed": server["installed"],
             "configured": configured,
             "product_version": server["version"],
@@ -352,7 +327,7 @@ class LabBackend:
             self.store.append_journal(
                 [
                     {
-                        "time": lab.now(),
+                        "time": clock.now(),
                         "host": self.host,
                         "helper": "lab:conflicting-writers",
                         "changes": {"active_servers": [None, writers]},
@@ -495,7 +470,7 @@ class LabBackend:
         result.update(
             product_version=lab.engine_version(server),
             staging_mode_enabled=lab.staging_enabled(server),
-            exported_at=lab.now(),
+            exported_at=clock.now(),
         )
         return result
 

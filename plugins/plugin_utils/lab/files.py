@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import clock, engine
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab_server
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.directory import domain_dn
 
@@ -58,7 +58,7 @@ def _element(text: str, tag: str, value: str) -> str:
 def write_server_configuration(server: dict[str, Any], dest: Path) -> list[str]:
     """Write the server's configuration export into ``dest``; return the relative file names."""
     ad_guid = lab_server.connector_guid(server["host"], server["forests"][0])
-    exported = lab_server.now().replace("T", " ").rstrip("Z")
+    exported = clock.export_date(clock.now())
     written = []
     for source in sorted(TEMPLATE.rglob("*.xml")):
         relative = source.relative_to(TEMPLATE)
@@ -162,8 +162,7 @@ def applied_policy(server: dict[str, Any]) -> dict[str, Any]:
 
 def applied_policy_file(server: dict[str, Any]) -> tuple[str, str]:
     """(file name, JSON text) of the server's newest Applied-SynchronizationPolicy file."""
-    stamp = re.sub(r"[^0-9]", "", server["policy_applied_at"])[:14]
-    name = f"Applied-SynchronizationPolicy-{stamp[:8]}-{stamp[8:14]}.JSON"
+    name = f"Applied-SynchronizationPolicy-{clock.file_stamp(server['policy_applied_at'])}.JSON"
     return name, json.dumps(applied_policy(server), indent=2, sort_keys=True) + "\n"
 
 

@@ -9,10 +9,9 @@ the first time the host is used (or after a reset) and then changes only through
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import clock, engine
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.directory import domain_dn
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import (
     LabSettings,
@@ -44,10 +43,6 @@ BASE_GLOBAL_PARAMETERS = {
     "Microsoft.OptionalFeature.HybridExchange": "False",
     "Microsoft.OptionalFeature.GroupWriteBack": "False",
 }
-
-
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def connector_guid(host: str, forest: str) -> str:
@@ -120,7 +115,7 @@ def configure(
                 "Microsoft.OptionalFeature.PasswordWriteback": str(bool(s.password_writeback)),
                 "Microsoft.OptionalFeature.AutoUpgradeState": s.auto_upgrade,
             },
-            "policy_applied_at": now(),
+            "policy_applied_at": clock.now(),
             "sync": {"ad_revision": None, "tenant_revision": None, "pending": [], "ad_count": 0, "joined_count": 0},
         }
     )
@@ -207,7 +202,7 @@ def public_run(run: dict[str, Any]) -> dict[str, Any]:
 
 def run_step(server: dict[str, Any], world: engine.World, connector: str, profile: str) -> dict[str, Any]:
     """Run one run profile on one connector, synchronously; append and return its run record."""
-    started = now()
+    started = clock.now()
     sync = server["sync"]
     counters: dict[str, int] = {}
     result = engine.SUCCESS
@@ -244,7 +239,7 @@ def run_step(server: dict[str, Any], world: engine.World, connector: str, profil
         "result": result,
         "is_run_complete": True,
         "started_at": started,
-        "ended_at": now(),
+        "ended_at": clock.now(),
         "counters": counters,
     }
     server["runs"].append(run)
@@ -262,7 +257,7 @@ def export(server: dict[str, Any], world: engine.World) -> tuple[str, dict[str, 
     if pending:
         revision = world.apply_exports(pending, server["host"])
         world.state["exports"].append(
-            {"rev": revision, "host": server["host"], "at": now(), "staging": staging_enabled(server), **counts}
+            {"rev": revision, "host": server["host"], "at": clock.now(), "staging": staging_enabled(server), **counts}
         )
         server["sync"]["tenant_revision"] = revision
         server["sync"]["pending"] = []
