@@ -3,7 +3,8 @@
 """The lab: emulated Entra Connect Sync servers behind the helper contract.
 
 For internal collection use only. Pure Python (no Ansible import). Selected with
-``entra_connect_backend: lab``; see ``backend.LabBackend``.
+``entra_connect_backend: lab``; see ``backend.LabBackend``. The file layout (models, helpers,
+faults, clock, journal, store, ...) is described in the README's lab section.
 """
 
 from __future__ import annotations

@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import clock, engine
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import LabSettingsError
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.server import now
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import WorldSettings
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.store import LabStore
 
@@ -47,7 +46,7 @@ def change_directory(
         world = _world(state, settings)
         revision = world.change_directory(anchor, op, attrs=attrs)
         store.append_journal(
-            [{"time": now(), "host": "lab", "helper": "lab:directory", "changes": {anchor: [None, attrs]}}]
+            [{"time": clock.now(), "host": "lab", "helper": "lab:directory", "changes": {anchor: [None, attrs]}}]
         )
         return revision
 

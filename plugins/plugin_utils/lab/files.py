@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import clock, engine
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab_server
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.directory import domain_dn
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.models import LabServer, connector_guid
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "server-configuration"
 TEMPLATE_AD_CONNECTOR = "ae4db4cc-b16b-4eb2-acf5-837ca84e4d7d"
@@ -55,10 +56,10 @@ def _element(text: str, tag: str, value: str) -> str:
     return re.sub(rf"<{tag}>[^<]*</{tag}>|<{tag} />", f"<{tag}>{escape(value)}</{tag}>", text, count=1)
 
 
-def write_server_configuration(server: dict[str, Any], dest: Path) -> list[str]:
+def write_server_configuration(server: LabServer, dest: Path) -> list[str]:
     """Write the server's configuration export into ``dest``; return the relative file names."""
-    ad_guid = lab_server.connector_guid(server["host"], server["forests"][0])
-    exported = lab_server.now().replace("T", " ").rstrip("Z")
+    ad_guid = connector_guid(server.host, (server.forests or [])[0])
+    exported = clock.export_date(clock.now())
     written = []
     for source in sorted(TEMPLATE.rglob("*.xml")):
         relative = source.relative_to(TEMPLATE)
@@ -67,16 +68,16 @@ def write_server_configuration(server: dict[str, Any], dest: Path) -> list[str]:
         if relative.parts[0] == "GlobalSettings":
             text = re.sub(
                 r"<saved-mv-configuration server='[^']*' export-date='[^']*'>",
-                f"<saved-mv-configuration server='{server['host'].upper()}' export-date='{exported}'>",
+                f"<saved-mv-configuration server='{server.host.upper()}' export-date='{exported}'>",
                 text,
                 count=1,
             )
-            for name, value in sorted(server["global_parameters"].items()):
+            for name, value in sorted((server.global_parameters or {}).items()):
                 text = _set_parameter(text, name, value)
         elif relative.parts[0] == "Connectors" and TEMPLATE_AD_CONNECTOR in relative.name.lower():
-            exclusions = "".join(f"<exclusion>{escape(c)}</exclusion>" for c in server["excluded_containers"])
+            exclusions = "".join(f"<exclusion>{escape(c)}</exclusion>" for c in server.excluded_containers or [])
             text = text.replace("</exclusion></exclusions>", f"</exclusion>{exclusions}</exclusions>", 1)
-        text = text.replace(TEMPLATE_TENANT, server["tenant"])
+        text = text.replace(TEMPLATE_TENANT, str(server.tenant))
         if (
             relative.parts[0] == "SynchronizationRules"
             and f"<name>{VERSION_RULE[0]}</name>" in text
@@ -94,8 +95,8 @@ def write_server_configuration(server: dict[str, Any], dest: Path) -> list[str]:
         target.write_text(text, encoding="utf-8")
         written.append(name)
         if relative.parts[0] == "SynchronizationRules" and f"<name>{CUSTOM_RULE_TEMPLATE}</name>" in text:
-            for rule in server["custom_rules"]:
-                written.append(_write_custom_rule(text, rule, server["host"], dest))
+            for rule in server.custom_rules or []:
+                written.append(_write_custom_rule(text, rule, server.host, dest))
     return sorted(written)
 
 
@@ -113,7 +114,7 @@ def _write_custom_rule(template: str, rule: dict[str, Any], host: str, dest: Pat
     return name
 
 
-def applied_policy(server: dict[str, Any]) -> dict[str, Any]:
+def applied_policy(server: LabServer) -> dict[str, Any]:
     """The wizard's Applied-SynchronizationPolicy JSON (known keys only; no official schema)."""
 
     def rule(r: dict[str, Any]) -> dict[str, Any]:
@@ -130,12 +131,12 @@ def applied_policy(server: dict[str, Any]) -> dict[str, Any]:
         "policyMetadata": {
             "type": "applied",
             "author": "lab",
-            "timeCreated": server["policy_applied_at"],
-            "azureADConnectVersion": lab_server.engine_version(server),
+            "timeCreated": server.policy_applied_at,
+            "azureADConnectVersion": server.running_version,
         },
         "deploymentMetadata": {
-            "hostName": server["host"],
-            "serviceAccount": server["service_account"],
+            "hostName": server.host,
+            "serviceAccount": server.service_account,
             "databaseServer": "(localdb)",
             "databaseInstance": ".\\ADSync2019",
             "databaseName": "ADSync",
@@ -148,22 +149,21 @@ def applied_policy(server: dict[str, Any]) -> dict[str, Any]:
                     {
                         "distinguishedName": domain_dn(forest),
                         "containerInclusions": [f"OU=CORP,{domain_dn(forest)}"],
-                        "containerExclusions": list(server["excluded_containers"]),
+                        "containerExclusions": list(server.excluded_containers or []),
                     }
                 ],
-                "customSynchronizationRules": [rule(r) for r in server["custom_rules"]],
+                "customSynchronizationRules": [rule(r) for r in server.custom_rules or []],
                 "standardSynchronizationRules": [],
             }
-            for forest in server["forests"]
+            for forest in server.forests or []
         ],
         "azureDirectoryPolicy": {"customSynchronizationRules": [], "standardSynchronizationRules": []},
     }
 
 
-def applied_policy_file(server: dict[str, Any]) -> tuple[str, str]:
+def applied_policy_file(server: LabServer) -> tuple[str, str]:
     """(file name, JSON text) of the server's newest Applied-SynchronizationPolicy file."""
-    stamp = re.sub(r"[^0-9]", "", server["policy_applied_at"])[:14]
-    name = f"Applied-SynchronizationPolicy-{stamp[:8]}-{stamp[8:14]}.JSON"
+    name = f"Applied-SynchronizationPolicy-{clock.file_stamp(str(server.policy_applied_at))}.JSON"
     return name, json.dumps(applied_policy(server), indent=2, sort_keys=True) + "\n"
 
 

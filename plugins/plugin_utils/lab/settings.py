@@ -24,22 +24,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import LabSettingsError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.faults import EFFECTS as FAULT_EFFECTS
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.faults import Fault
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
 
 DEFAULT_VERSION = "2.3.20.0"
-FAULT_EFFECTS = ("error", "unreachable", "no_effect", "busy")
 AUTO_UPGRADE_STATES = ("Enabled", "Disabled", "Suspended")
 
 
 def parse_version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in str(text).split("."))
-
-
-@dataclass(frozen=True)
-class Fault:
-    helper: str
-    on_call: int
-    effect: str
 
 
 @dataclass(frozen=True)

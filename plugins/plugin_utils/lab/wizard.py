@@ -8,10 +8,11 @@ file and the instruction file the staging_server role writes are on the server (
 ``remote/<host>/import/``), the next read of the server finds it configured from that file, in
 staging mode - unless the lab settings say the operator is absent. No file, no configuration.
 
-The import carries the documented limitations of the version being installed (reference §8):
-custom rules with a precedence outside 0-99 are shifted behind the standard rules, device
-writeback is not applied, synchronized object types, selected attributes and custom run
-profiles are not carried, and before 1.5.45.0 a disabled custom rule is imported enabled.
+The import carries the documented limitations of the version being installed, as the one table
+in ``build/_limitations.py`` lists them (reference §8): custom rules with a precedence outside the
+reserved range are shifted behind the standard rules, device writeback is not applied, and before
+1.5.45.0 a disabled custom rule is imported enabled. Synchronized object types, selected attributes
+and custom run profiles are not carried either; the lab does not model them.
 """
 
 from __future__ import annotations
@@ -25,14 +26,19 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.buil
     INSTRUCTIONS_FILE,
     SETTINGS_FILE,
 )
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._limitations import (
+    DEVICE_WRITEBACK,
+    DISABLED_RULES_KEPT_SINCE,
+    precedence_reserved,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.models import LabServer
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import (
     LabSettings,
     parse_version,
 )
 
-DISABLED_RULES_KEPT_SINCE = (1, 5, 45, 0)
 #: Lab rendering of "rules may shift as standard rules are added": behind the standard rules.
 SHIFTED_PRECEDENCE_START = 200
 
@@ -42,29 +48,30 @@ def import_folder(remote_dir: Path) -> Path:
     return remote_dir.joinpath("C", *IMPORT_FOLDER.split("\\")[1:])
 
 
-def install(server: dict[str, Any], version: str) -> bool:
+def install(server: LabServer, version: str) -> bool:
     """Lay down the binaries at ``version`` (the MSI step); returns whether anything changed.
 
     On a configured server this is the first half of an in-place upgrade: the sync engine keeps
     running its version until the wizard's upgrade page has run (the operator step).
     """
-    if server["installed"] and server["version"] == version:
+    if server.installed and server.version == version:
         return False
-    server["installed"] = True
-    server["version"] = version
-    if server["configured"]:
-        server["upgrade_pending"] = True
+    server.installed = True
+    server.version = version
+    if server.configured:
+        server.upgrade_pending = True
     return True
 
 
-def complete_upgrade(server: dict[str, Any]) -> None:
+def complete_upgrade(server: LabServer) -> None:
     """The wizard's upgrade page: the engine takes the new version and records full steps."""
-    server["engine_version"] = server["version"]
-    server["global_parameters"]["Microsoft.Synchronize.ServerConfigurationVersion"] = server["version"]
-    server["upgrade_pending"] = False
+    assert server.global_parameters is not None and server.version is not None
+    server.engine_version = server.version
+    server.global_parameters["Microsoft.Synchronize.ServerConfigurationVersion"] = server.version
+    server.upgrade_pending = False
     # An upgrade records the full import and full sync it needs as scheduler overrides [UPG].
-    server["overrides"] = {
-        name: {"full_import_required": True, "full_sync_required": True} for name in lab.connector_names(server)
+    server.overrides = {
+        name: {"full_import_required": True, "full_sync_required": True} for name in server.connector_names()
     }
 
 
@@ -75,7 +82,7 @@ def imported_rules(policy: dict[str, Any], version: str) -> list[dict[str, Any]]
     for forest in policy.get("onpremisesDirectoryPolicy") or []:
         for rule in forest.get("customSynchronizationRules") or []:
             precedence = rule.get("precedence", 50)
-            if not isinstance(precedence, int) or not 0 <= precedence <= 99:
+            if not precedence_reserved(precedence):
                 precedence, shifted = shifted, shifted + 1
             rules.append(
                 {
@@ -96,12 +103,12 @@ def read_import(folder: Path) -> dict[str, Any] | None:
     return json.loads(settings.read_text(encoding="utf-8-sig"))
 
 
-def operator_step(server: dict[str, Any], settings: LabSettings, world: engine.World, folder: Path) -> bool:
+def operator_step(server: LabServer, settings: LabSettings, world: engine.World, folder: Path) -> bool:
     """Run the import wizard if an operator is present and the files are in place."""
-    if settings.world.operator != "present" or not server["installed"]:
+    if settings.world.operator != "present" or not server.installed:
         return False
-    if server["configured"]:
-        if server.get("upgrade_pending") and (folder / INSTRUCTIONS_FILE).is_file():
+    if server.configured:
+        if server.upgrade_pending and (folder / INSTRUCTIONS_FILE).is_file():
             complete_upgrade(server)
             return True
         return False
@@ -121,9 +128,9 @@ def operator_step(server: dict[str, Any], settings: LabSettings, world: engine.W
         world,
         staging=True,  # "Staging mode is intentionally enabled by default" on import
         excluded=excluded,
-        custom_rules=tuple(imported_rules(policy, server["version"])),
+        custom_rules=tuple(imported_rules(policy, str(server.version))),
     )
-    server["settings_file"] = str(folder / SETTINGS_FILE)
-    # Not carried by the import: device writeback, object types, selected attributes, run profiles.
-    server["global_parameters"]["Microsoft.OptionalFeature.DeviceWriteBack"] = "False"
+    server.settings_file = str(folder / SETTINGS_FILE)
+    assert server.global_parameters is not None  # configure() set them
+    server.global_parameters[DEVICE_WRITEBACK] = "False"  # catalogued by the import, not applied
     return True

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Findings on one configuration: what a settings import would not carry. Internal use only.
 
-Each finding comes from a documented import limitation (domain reference §8, [IMP] and [VH]).
+Each finding comes from a documented import limitation: the table in ``build/_limitations.py``
+(domain reference §8, [IMP] and [VH]).
 """
 
 from __future__ import annotations
@@ -10,9 +11,21 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._limitations import (
+    CUSTOM_PRECEDENCE_MAX,
+    CUSTOM_PRECEDENCE_MIN,
+    DEVICE_WRITEBACK,
+    DISABLED_RULES_KEPT_SINCE,
+    DUPLICATE_PRECEDENCE_FAILS_SINCE,
+    precedence_reserved,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig.model import (
     Configuration,
 )
+
+_RESERVED = f"{CUSTOM_PRECEDENCE_MIN}-{CUSTOM_PRECEDENCE_MAX}"
+_DISABLED_FIX = ".".join(map(str, DISABLED_RULES_KEPT_SINCE))
+_DUPLICATE_FAILS = ".".join(map(str, DUPLICATE_PRECEDENCE_FAILS_SINCE))
 
 #: Run profiles a connector gets from the wizard (reference §3, [DOCR] sample).
 DEFAULT_RUN_PROFILES = frozenset(
@@ -65,7 +78,7 @@ def find_issues(config: Configuration) -> list[Finding]:
     for rule in custom:
         if rule.precedence is not None:
             by_precedence.setdefault(rule.precedence, []).append(rule.key)
-            if not 0 <= rule.precedence <= 99:
+            if not precedence_reserved(rule.precedence):
                 found.append(
                     Finding(
                         "custom_rule.precedence_out_of_range",
@@ -73,13 +86,13 @@ def find_issues(config: Configuration) -> list[Finding]:
                         rule.key,
                         "precedence",
                         rule.precedence,
-                        "custom rule precedence must be in the reserved range 0-99; outside it the "
+                        f"custom rule precedence must be in the reserved range {_RESERVED}; outside it the "
                         "rule may shift when an import or upgrade adds standard rules",
                     )
                 )
         if rule.disabled:
             version = _version_tuple(config.version)
-            old = bool(version) and version < (1, 5, 45, 0)
+            old = bool(version) and version < DISABLED_RULES_KEPT_SINCE
             found.append(
                 Finding(
                     "custom_rule.disabled",
@@ -87,7 +100,7 @@ def find_issues(config: Configuration) -> list[Finding]:
                     rule.key,
                     "disabled",
                     True,
-                    "disabled custom rule: versions before 1.5.45.0 import it as enabled"
+                    f"disabled custom rule: versions before {_DISABLED_FIX} import it as enabled"
                     + ("; this export is from such a version" if old else "; check it after an import"),
                 )
             )
@@ -100,16 +113,17 @@ def find_issues(config: Configuration) -> list[Finding]:
                     ", ".join(sorted(keys)),
                     "precedence",
                     precedence,
-                    "several custom rules share one precedence; since 1.6.2.4 settings import and export fail on this",
+                    f"several custom rules share one precedence; since {_DUPLICATE_FAILS} settings import and "
+                    "export fail on this",
                 )
             )
     settings = config.global_settings
-    if settings.get("Microsoft.OptionalFeature.DeviceWriteBack", "").lower() == "true":
+    if settings.get(DEVICE_WRITEBACK, "").lower() == "true":
         found.append(
             Finding(
                 "device_writeback.enabled",
                 "warning",
-                "Microsoft.OptionalFeature.DeviceWriteBack",
+                DEVICE_WRITEBACK,
                 "value",
                 "True",
                 "device writeback is catalogued by a settings export but not applied by the "

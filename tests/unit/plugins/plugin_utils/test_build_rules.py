@@ -103,3 +103,41 @@ def test_import_tasks_turn_import_limitations_into_operator_actions():
     assert import_tasks({"differences": []}) == []
     with pytest.raises(AnsibleFilterError, match="expects the registered result of config_compare"):
         TasksFilter().filters()["import_tasks"]("nope")
+
+
+def test_the_limitations_table_names_its_microsoft_source_and_the_fixing_versions():
+    from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build import _limitations as table
+
+    assert len(table.BY_KEY) == len(table.LIMITATIONS)
+    assert all(
+        row.source.startswith("https://learn.microsoft.com/entra/identity/hybrid/connect/") for row in table.LIMITATIONS
+    )
+    versioned = {row.key: row.version for row in table.LIMITATIONS if row.version}
+    assert versioned == {"custom_rule.disabled": "1.5.45.0", "custom_rule.duplicate_precedence": "1.6.2.4"}
+    assert all(
+        row.version in row.documented and row.version in row.limitation for row in table.LIMITATIONS if row.version
+    )
+    assert (table.DISABLED_RULES_KEPT_SINCE, table.DUPLICATE_PRECEDENCE_FAILS_SINCE) == ((1, 5, 45, 0), (1, 6, 2, 4))
+    assert [table.precedence_reserved(p) for p in (0, 99, 100, -1, "50", None)] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+
+
+def test_the_limitations_table_imports_without_ansible():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._limitations;"
+        "import ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig.findings;"
+        "print(sorted(m for m in sys.modules if m == 'ansible' or m.startswith('ansible.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONPATH": ":".join(sys.path)}
+    )
+    assert done.stdout.strip() == "[]"

@@ -8,6 +8,7 @@ import pytest
 from lab_helpers import SALES, SMALL, lab_server
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import LabBackend, wizard
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.models import LabServer
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import read_settings
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.store import LabStore
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import Server
@@ -89,8 +90,9 @@ def test_an_absent_operator_leaves_the_server_waiting(tmp_path):
 
 @pytest.mark.parametrize(("installed", "version", "changed"), [(False, None, True), (True, "2.4.18.0", False)])
 def test_install_is_idempotent_by_version(tmp_path, installed, version, changed):
-    server = {"installed": installed, "version": version, "configured": False}
+    server = LabServer.from_dict({"host": "aadc01", "installed": installed, "version": version, "configured": False})
     assert wizard.install(server, "2.4.18.0") is changed
+    server = server.to_dict()  # the record the state file keeps
     assert (server["installed"], server["version"]) == (True, "2.4.18.0")
 
 
@@ -99,7 +101,9 @@ def test_an_in_place_upgrade_waits_for_the_wizard_then_records_full_steps(tmp_pa
     server.call("Get-EntraConnectSyncStatus")
     store = LabStore(tmp_path)
     with store.transaction() as saved:
+        saved["servers"]["aadc01"] = model = LabServer.from_dict(saved["servers"]["aadc01"])
         assert wizard.install(saved["servers"]["aadc01"], "2.4.21.0") is True
+        saved["servers"]["aadc01"] = model.to_dict()
     before = server.call("Get-EntraConnectServerState", RunHistoryCount=0)
     assert (before["product_version"], before["engine_version"]) == ("2.4.21.0", "2.3.20.0")
     place(tmp_path, "aadc01")  # the role's instructions for the wizard's upgrade page
