@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import version_tuple
+
 #: Microsoft Learn, "Import and export Microsoft Entra Connect configuration settings" ([IMP]).
 IMPORT_EXPORT_PAGE = "https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-import-export-config"
 #: Microsoft Learn, "Microsoft Entra Connect: Version release history" ([VH]).
@@ -102,7 +104,7 @@ DEVICE_WRITEBACK = "Microsoft.OptionalFeature.DeviceWriteBack"
 
 
 def _version(key: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in str(BY_KEY[key].version).split("."))
+    return version_tuple(BY_KEY[key].version) or ()
 
 
 #: From this version on, a disabled custom rule stays disabled on import.

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import version_tuple
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import LabSettingsError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.faults import EFFECTS as FAULT_EFFECTS
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.faults import Fault
@@ -33,7 +34,11 @@ AUTO_UPGRADE_STATES = ("Enabled", "Disabled", "Suspended")
 
 
 def parse_version(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in str(text).split("."))
+    """A lab version as a tuple; ValueError for anything else (the settings validation reports it)."""
+    parsed = version_tuple(text)
+    if parsed is None:
+        raise ValueError(f"not a version: {text!r}")
+    return parsed
 
 
 @dataclass(frozen=True)

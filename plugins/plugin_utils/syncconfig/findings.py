@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import version_tuple
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._limitations import (
     CUSTOM_PRECEDENCE_MAX,
     CUSTOM_PRECEDENCE_MIN,
@@ -65,10 +66,7 @@ class Finding:
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(p) for p in version.split("."))
-    except ValueError:
-        return ()
+    return version_tuple(version) or ()
 
 
 def find_issues(config: Configuration) -> list[Finding]:
