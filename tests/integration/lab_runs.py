@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -96,6 +97,21 @@ def run_playbook(inventory: Path, playbook: str | Path, *args: str, extra: dict 
     ]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
     return Run(done.returncode, done.stdout + done.stderr, inventory)
+
+
+FATAL = re.compile(r"^fatal: \[([^\]]+)\]: (?:FAILED|UNREACHABLE)! => (\{.*\})\s*$", re.M)
+
+
+def final_failure(run: Run) -> tuple[str, str] | None:
+    """(host, msg) of the last failed task of a run: what the job's operator reads last."""
+    found = FATAL.findall(run.output)
+    if not found:
+        return None
+    host, text = found[-1]
+    try:
+        return host, str(json.loads(text).get("msg") or "")
+    except json.JSONDecodeError:
+        return host, ""
 
 
 def reset(inventory: Path) -> Run:

@@ -132,3 +132,34 @@ def test_a_swing_migration_waiting_for_the_operator_says_so_in_its_report_and_re
     again = run_playbook(lab, "swing_migration")
     assert again.rc == 0, again.output[-3000:]
     assert again.active() == {"aadc03"}
+
+
+# The new server's pending employeeType updates (lab: 2.4.x adds the flow) with every limit raised
+# but max_total: only max_total can block them, on the verify path and on the switch path.
+TOTAL_ONLY = {"max_deletes": 100000, "max_adds": 100000, "max_updates": 100000, "max_total": 5}
+
+
+@pytest.mark.parametrize("playbook", ["add_staging_server", "swing_migration"])
+def test_max_total_blocks_on_the_verify_and_the_switch_path(lab, playbook):
+    result = run_playbook(lab, playbook, extra={"entra_connect_gates": TOTAL_ONLY})
+    assert result.rc != 0, result.output[-3000:]
+    assert "aadc03 is blocked: pending exports: Gate max_total failed" in result.output
+    assert result.active() == {"aadc01"}
+    summary = json.loads(next((lab / ".reports").glob("*/verify/aadc03/summary.json")).read_text())
+    assert summary["gates"]["max_total"] == 5 and summary["verdict"] == "blocked"
+
+
+@pytest.mark.parametrize(
+    ("playbook", "refusal"),
+    [("verify", ""), ("switch_roles", "Switch refused, nothing was changed: ")],
+)
+def test_a_misspelt_gate_is_refused_before_any_change(tmp_path, playbook, refusal):
+    inventory = make_inventory(tmp_path, declared={"aadc01": "staging", "aadc02": "active"})
+    assert reset(inventory).rc == 0
+    result = run_playbook(inventory, playbook, extra={"entra_connect_gates": {"max_delete": 0}})
+    assert result.rc != 0
+    assert (
+        f"{refusal}Invalid value given for 'entra_connect_gates': unknown key(s) max_delete; valid keys: max_deletes"
+        in result.output
+    )
+    assert [line for line in result.journal() if not line["helper"].startswith("lab:create")] == []
