@@ -8,6 +8,7 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import require_configured
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._scheduler import (
     not_taken,
     override_changes,
@@ -46,8 +47,7 @@ class ActionModule(EntraConnectAction):
                 raise self.invalid(option, params[option], "use a number of seconds of 1 or more")
         server = self.ec_server
         state = server.call("Get-EntraConnectServerState", RunHistoryCount=0)
-        if not state["configured"]:
-            raise EntraConnectError(f"{server.host} has no configured Entra Connect sync engine; nothing to schedule")
+        require_configured(state, server.host, "change the scheduler")
         current = state["scheduler"]
         settings = scheduler_changes(current, params)
         wanted = wanted_overrides(

@@ -10,6 +10,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._act
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import is_idle
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import (
+    require_configured,
     server_facts,
     version_tuple,
 )
@@ -63,11 +64,7 @@ class ActionModule(EntraConnectAction):
         server = self.ec_server
         host = server.host
         facts = server_facts(server.call("Get-EntraConnectServerState", RunHistoryCount=0))
-        if not facts["configured"]:
-            raise EntraConnectError(
-                f"{host} has no configured Entra Connect sync engine (installed: {facts['installed']}); "
-                "configure it first (see the staging_server role)"
-            )
+        require_configured(facts, host, "switch staging mode")
         want = params["state"] == "enabled"
         have = facts["staging_mode_enabled"]
         method = choose_method(params["method"], facts["product_version"], facts["adsynctools_staging_available"], host)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+
 STAGING_PARAMETER = "Microsoft.Synchronize.StagingMode"
 THRESHOLD_PARAMETER = "Microsoft.OptionalFeature.ExportDeletionThreshold"
 THRESHOLD_VALUE_PARAMETER = "Microsoft.OptionalFeature.ExportDeletionThresholdValue"
@@ -113,3 +115,19 @@ def server_facts(state: dict[str, Any]) -> dict[str, Any]:
         "runs": state["runs"],
         "adsynctools_staging_available": state["adsynctools_staging_available"],
     }
+
+
+def require_configured(state: dict[str, Any], host: str, what: str) -> None:
+    """Refuse, in one wording for every module, to act on a server whose sync engine is not configured.
+
+    Args:
+        state: a Get-EntraConnectServerState result (or server_facts of one).
+        host: the host, as the message names it.
+        what: what the module would do, as a verb phrase ("switch staging mode").
+    """
+    if state["configured"]:
+        return
+    raise EntraConnectError(
+        f"Cannot {what} on {host}: it has no configured Entra Connect sync engine "
+        f"(installed: {str(bool(state['installed'])).lower()}); configure it first (see the staging_server role)"
+    )
