@@ -55,7 +55,14 @@ class ActionModule(EntraConnectAction):
         "state": {"type": "str", "choices": ["enabled", "disabled"], "required": True},
         "method": {"type": "str", "choices": ["auto", "global_settings", "adsynctools"], "default": "auto"},
         "force": {"type": "bool", "default": False},
-        "wait_timeout": {"type": "int", "default": 600},
+        "timeout": {
+            "type": "int",
+            "default": 600,
+            "aliases": ["wait_timeout"],
+            "deprecated_aliases": [
+                {"name": "wait_timeout", "version": "2.0.0", "collection_name": "hybrid_identity.entra_connect"}
+            ],
+        },
         "poll_interval": {"type": "int", "default": 10},
     }
 
@@ -82,7 +89,7 @@ class ActionModule(EntraConnectAction):
         if check_mode:
             return {"changed": True, **result, "staging_mode_enabled": want}
 
-        server.wait(is_idle, params["wait_timeout"], params["poll_interval"], "an idle sync engine before the switch")
+        server.wait(is_idle, params["timeout"], params["poll_interval"], "an idle sync engine before the switch")
         if method == "global_settings":
             server.call("Set-EntraConnectStagingMode", Enabled=want)
         elif want:
@@ -109,7 +116,7 @@ class ActionModule(EntraConnectAction):
         return {"changed": True, **result}
 
     def _check_interval(self, params: dict[str, Any]) -> None:
-        if params["wait_timeout"] < 0:
-            raise self.invalid("wait_timeout", params["wait_timeout"], "use 0 or more seconds")
+        if params["timeout"] < 0:
+            raise self.invalid("timeout", params["timeout"], "use 0 or more seconds")
         if params["poll_interval"] < 1:
             raise self.invalid("poll_interval", params["poll_interval"], "use 1 or more seconds")
