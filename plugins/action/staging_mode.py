@@ -12,40 +12,11 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.serv
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import (
     require_configured,
     server_facts,
-    version_tuple,
 )
-
-#: Servers older than this cannot switch staging through the global setting path we trust for 2.x;
-#: for them (and only when asked otherwise) the ADSyncTools functions are Microsoft's workaround.
-GLOBAL_SETTINGS_SINCE = (2, 0, 0, 0)
-
-WRITEBACK_GUARD = (
-    "Refusing to disable staging mode on {host}: password writeback is enabled on it. The wizard, "
-    "when it takes a server out of staging, also configures password writeback on the tenant side "
-    "(only one active server can use it; a second one disrupts the first one's Service Bus), and a "
-    "raw global-setting flip does not. Take the server out of staging in the wizard (Configure "
-    "staging mode), or set force: true if you have handled password writeback yourself."
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._staging import (
+    choose_method,
+    staging_change,
 )
-
-
-def choose_method(method: str, version: str | None, tools_available: bool, host: str) -> str:
-    """Resolve ``auto``: the global setting on 2.x servers, ADSyncTools only on older ones."""
-    if method != "auto":
-        if method == "adsynctools" and not tools_available:
-            raise EntraConnectError(
-                f"method=adsynctools, but the ADSyncTools staging functions are not available on {host}; "
-                "install the ADSyncTools module (Install-Module ADSyncTools) or use method=global_settings"
-            )
-        return method
-    parsed = version_tuple(version)
-    if parsed is None or parsed >= GLOBAL_SETTINGS_SINCE:
-        return "global_settings"
-    if tools_available:
-        return "adsynctools"
-    raise EntraConnectError(
-        f"{host} runs Entra Connect {version}, older than 2.x: install ADSyncTools for its staging functions, "
-        "or set method=global_settings to use the global setting anyway"
-    )
 
 
 class ActionModule(EntraConnectAction):
@@ -81,11 +52,9 @@ class ActionModule(EntraConnectAction):
             "method": method,
             "diff": {"before": {"staging_mode_enabled": have}, "after": {"staging_mode_enabled": want}},
         }
-        if have == want and facts["staging_mode_global_setting"] in (want, None):
+        if not staging_change(facts, want, params["force"], host, result):
             result["diff"]["after"] = result["diff"]["before"]
             return {"changed": False, **result}
-        if not want and facts["password_writeback_enabled"] and not params["force"]:
-            raise EntraConnectError(WRITEBACK_GUARD.format(host=host), **result)
         if check_mode:
             return {"changed": True, **result, "staging_mode_enabled": want}
 
