@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
-
 STAGING_PARAMETER = "Microsoft.Synchronize.StagingMode"
 THRESHOLD_PARAMETER = "Microsoft.OptionalFeature.ExportDeletionThreshold"
 THRESHOLD_VALUE_PARAMETER = "Microsoft.OptionalFeature.ExportDeletionThresholdValue"
@@ -127,6 +125,9 @@ def require_configured(state: dict[str, Any], host: str, what: str) -> None:
     """
     if state["configured"]:
         return
+    # Imported where it is used: this function was appended without touching the imports above.
+    from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+
     raise EntraConnectError(
         f"Cannot {what} on {host}: it has no configured Entra Connect sync engine "
         f"(installed: {str(bool(state['installed'])).lower()}); configure it first (see the staging_server role)"
