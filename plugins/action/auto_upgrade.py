@@ -8,6 +8,7 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import require_configured
 
 
 class ActionModule(EntraConnectAction):
@@ -18,8 +19,7 @@ class ActionModule(EntraConnectAction):
     def _ec_run(self, params: dict[str, Any], task_vars: dict[str, Any], check_mode: bool) -> dict[str, Any]:
         server = self.ec_server
         state = server.call("Get-EntraConnectServerState", RunHistoryCount=0)
-        if not state["configured"]:
-            raise EntraConnectError(f"{server.host} has no configured Entra Connect sync engine")
+        require_configured(state, server.host, "change automatic upgrade")
         have = state["auto_upgrade_state"]
         want = params["state"].capitalize()
         result: dict[str, Any] = {

@@ -8,58 +8,14 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
-
-#: option -> (scheduler field, Set-EntraConnectScheduler parameter)
-SETTABLE = {
-    "sync_cycle_enabled": ("sync_cycle_enabled", "SyncCycleEnabled"),
-    "maintenance_enabled": ("maintenance_enabled", "MaintenanceEnabled"),
-    "next_sync_cycle_policy_type": ("next_sync_cycle_policy_type", "NextSyncCyclePolicyType"),
-    "customized_sync_cycle_interval_seconds": (
-        "customized_sync_cycle_interval_seconds",
-        "CustomizedSyncCycleIntervalSeconds",
-    ),
-    "purge_run_history_interval_seconds": ("purge_run_history_interval_seconds", "PurgeRunHistoryIntervalSeconds"),
-}
-NO_OVERRIDE = {"full_import_required": False, "full_sync_required": False}
-
-
-def scheduler_changes(current: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-    """Helper parameters for the settable fields that differ from the current scheduler."""
-    wanted = {}
-    for option, (field, parameter) in SETTABLE.items():
-        value = params.get(option)
-        if value is None:
-            continue
-        if option == "next_sync_cycle_policy_type":
-            value = value.capitalize()
-        if current.get(field) != value:
-            wanted[parameter] = value
-    return wanted
-
-
-def override_changes(connectors: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Overrides to write: each wanted connector whose flags differ (a missing override is all False)."""
-    by_name = {c["name"]: c for c in connectors}
-    writes = []
-    for item in wanted:
-        connector = by_name.get(item["connector"])
-        if connector is None:
-            raise EntraConnectError(
-                f"connector_overrides names '{item['connector']}', which is not a connector of this server "
-                f"(connectors: {', '.join(sorted(by_name))})"
-            )
-        have = connector.get("override") or NO_OVERRIDE
-        want = {
-            "full_import_required": have["full_import_required"]
-            if item.get("full_import_required") is None
-            else item["full_import_required"],
-            "full_sync_required": have["full_sync_required"]
-            if item.get("full_sync_required") is None
-            else item["full_sync_required"],
-        }
-        if want != {k: have[k] for k in want}:
-            writes.append({"connector": item["connector"], "before": dict(have), "after": want})
-    return writes
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import require_configured
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._scheduler import (
+    not_taken,
+    override_changes,
+    scheduler_changes,
+    scheduler_diff,
+    wanted_overrides,
+)
 
 
 class ActionModule(EntraConnectAction):
@@ -91,24 +47,14 @@ class ActionModule(EntraConnectAction):
                 raise self.invalid(option, params[option], "use a number of seconds of 1 or more")
         server = self.ec_server
         state = server.call("Get-EntraConnectServerState", RunHistoryCount=0)
-        if not state["configured"]:
-            raise EntraConnectError(f"{server.host} has no configured Entra Connect sync engine; nothing to schedule")
+        require_configured(state, server.host, "change the scheduler")
         current = state["scheduler"]
         settings = scheduler_changes(current, params)
-        wanted = params["connector_overrides"]
-        if params["clear_connector_overrides"]:
-            wanted = [
-                {"connector": c["name"], "full_import_required": False, "full_sync_required": False}
-                for c in state["connectors"]
-                if c["override"]
-            ]
-        params = {**params, "connector_overrides": wanted}
+        wanted = wanted_overrides(
+            state["connectors"], params["connector_overrides"], params["clear_connector_overrides"]
+        )
         overrides = override_changes(state["connectors"], wanted)
-        before = {"scheduler": {SETTABLE_FIELD[p]: current[SETTABLE_FIELD[p]] for p in settings}}
-        after = {"scheduler": {SETTABLE_FIELD[p]: v for p, v in settings.items()}}
-        before["connector_overrides"] = {o["connector"]: o["before"] for o in overrides}
-        after["connector_overrides"] = {o["connector"]: o["after"] for o in overrides}
-        result = {"scheduler": current, "diff": {"before": before, "after": after}}
+        result = {"scheduler": current, "diff": scheduler_diff(current, settings, overrides)}
         if not settings and not overrides:
             return {"changed": False, **result}
         if check_mode:
@@ -123,10 +69,8 @@ class ActionModule(EntraConnectAction):
                 FullSyncRequired=item["after"]["full_sync_required"],
             )
         state = server.call("Get-EntraConnectServerState", RunHistoryCount=0)
-        left = scheduler_changes(state["scheduler"], params)
-        left_overrides = override_changes(state["connectors"], params["connector_overrides"])
-        if left or left_overrides:
-            names = sorted(SETTABLE_FIELD[p] for p in left) + [o["connector"] for o in left_overrides]
+        names = not_taken(scheduler_changes(state["scheduler"], params), override_changes(state["connectors"], wanted))
+        if names:
             raise EntraConnectError(
                 f"The scheduler of {server.host} did not take these settings: {', '.join(names)}; "
                 "read it back with server_info and check that the Entra Connect version supports them",
@@ -134,6 +78,3 @@ class ActionModule(EntraConnectAction):
                 **result,
             )
         return {"changed": True, **result, "scheduler": state["scheduler"]}
-
-
-SETTABLE_FIELD = {parameter: field for field, parameter in SETTABLE.values()}

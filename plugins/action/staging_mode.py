@@ -10,41 +10,13 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._act
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import is_idle
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import (
+    require_configured,
     server_facts,
-    version_tuple,
 )
-
-#: Servers older than this cannot switch staging through the global setting path we trust for 2.x;
-#: for them (and only when asked otherwise) the ADSyncTools functions are Microsoft's workaround.
-GLOBAL_SETTINGS_SINCE = (2, 0, 0, 0)
-
-WRITEBACK_GUARD = (
-    "Refusing to disable staging mode on {host}: password writeback is enabled on it. The wizard, "
-    "when it takes a server out of staging, also configures password writeback on the tenant side "
-    "(only one active server can use it; a second one disrupts the first one's Service Bus), and a "
-    "raw global-setting flip does not. Take the server out of staging in the wizard (Configure "
-    "staging mode), or set force: true if you have handled password writeback yourself."
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._staging import (
+    choose_method,
+    staging_change,
 )
-
-
-def choose_method(method: str, version: str | None, tools_available: bool, host: str) -> str:
-    """Resolve ``auto``: the global setting on 2.x servers, ADSyncTools only on older ones."""
-    if method != "auto":
-        if method == "adsynctools" and not tools_available:
-            raise EntraConnectError(
-                f"method=adsynctools, but the ADSyncTools staging functions are not available on {host}; "
-                "install the ADSyncTools module (Install-Module ADSyncTools) or use method=global_settings"
-            )
-        return method
-    parsed = version_tuple(version)
-    if parsed is None or parsed >= GLOBAL_SETTINGS_SINCE:
-        return "global_settings"
-    if tools_available:
-        return "adsynctools"
-    raise EntraConnectError(
-        f"{host} runs Entra Connect {version}, older than 2.x: install ADSyncTools for its staging functions, "
-        "or set method=global_settings to use the global setting anyway"
-    )
 
 
 class ActionModule(EntraConnectAction):
@@ -54,7 +26,14 @@ class ActionModule(EntraConnectAction):
         "state": {"type": "str", "choices": ["enabled", "disabled"], "required": True},
         "method": {"type": "str", "choices": ["auto", "global_settings", "adsynctools"], "default": "auto"},
         "force": {"type": "bool", "default": False},
-        "wait_timeout": {"type": "int", "default": 600},
+        "timeout": {
+            "type": "int",
+            "default": 600,
+            "aliases": ["wait_timeout"],
+            "deprecated_aliases": [
+                {"name": "wait_timeout", "version": "2.0.0", "collection_name": "hybrid_identity.entra_connect"}
+            ],
+        },
         "poll_interval": {"type": "int", "default": 10},
     }
 
@@ -63,11 +42,7 @@ class ActionModule(EntraConnectAction):
         server = self.ec_server
         host = server.host
         facts = server_facts(server.call("Get-EntraConnectServerState", RunHistoryCount=0))
-        if not facts["configured"]:
-            raise EntraConnectError(
-                f"{host} has no configured Entra Connect sync engine (installed: {facts['installed']}); "
-                "configure it first (see the staging_server role)"
-            )
+        require_configured(facts, host, "switch staging mode")
         want = params["state"] == "enabled"
         have = facts["staging_mode_enabled"]
         method = choose_method(params["method"], facts["product_version"], facts["adsynctools_staging_available"], host)
@@ -77,15 +52,13 @@ class ActionModule(EntraConnectAction):
             "method": method,
             "diff": {"before": {"staging_mode_enabled": have}, "after": {"staging_mode_enabled": want}},
         }
-        if have == want and facts["staging_mode_global_setting"] in (want, None):
+        if not staging_change(facts, want, params["force"], host, result):
             result["diff"]["after"] = result["diff"]["before"]
             return {"changed": False, **result}
-        if not want and facts["password_writeback_enabled"] and not params["force"]:
-            raise EntraConnectError(WRITEBACK_GUARD.format(host=host), **result)
         if check_mode:
             return {"changed": True, **result, "staging_mode_enabled": want}
 
-        server.wait(is_idle, params["wait_timeout"], params["poll_interval"], "an idle sync engine before the switch")
+        server.wait(is_idle, params["timeout"], params["poll_interval"], "an idle sync engine before the switch")
         if method == "global_settings":
             server.call("Set-EntraConnectStagingMode", Enabled=want)
         elif want:
@@ -112,7 +85,7 @@ class ActionModule(EntraConnectAction):
         return {"changed": True, **result}
 
     def _check_interval(self, params: dict[str, Any]) -> None:
-        if params["wait_timeout"] < 0:
-            raise self.invalid("wait_timeout", params["wait_timeout"], "use 0 or more seconds")
+        if params["timeout"] < 0:
+            raise self.invalid("timeout", params["timeout"], "use 0 or more seconds")
         if params["poll_interval"] < 1:
             raise self.invalid("poll_interval", params["poll_interval"], "use 1 or more seconds")

@@ -9,36 +9,18 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._cycles import (
+    HISTORY_WINDOW,
+    POLICY_TYPES,
+    CycleWatch,
+    failed_runs,
+    failure_message,
+    new_runs,
+    run_summary,
+    stops_verification,
+    verification_plan,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import Server, is_idle
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import is_entra_connector
-
-SUCCESS = "success"
-HISTORY_WINDOW = 100
-
-
-def verification_plan(connectors: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """Microsoft's staging verification: Full Import on every AD connector then the Entra
-    connector, then Delta Synchronization in the same order. Never an export."""
-    ordered = [c for c in connectors if not is_entra_connector(c)] + [c for c in connectors if is_entra_connector(c)]
-    if not any(is_entra_connector(c) for c in connectors):
-        raise EntraConnectError("No Microsoft Entra connector found on the server; is the sync engine configured?")
-    plan = []
-    for profile in ("Full Import", "Delta Synchronization"):
-        for connector in ordered:
-            if profile not in connector["run_profiles"]:
-                raise EntraConnectError(
-                    f"Connector '{connector['name']}' has no run profile '{profile}' (it has: "
-                    f"{', '.join(connector['run_profiles']) or 'none'}); create it in the Synchronization Service"
-                )
-            plan.append((connector["name"], profile))
-    return plan
-
-
-def run_summary(runs: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
-    summary: dict[str, dict[str, str]] = {}
-    for run in runs:
-        summary.setdefault(run["connector_name"], {})[run["run_profile_name"]] = run["result"]
-    return summary
 
 
 class ActionModule(EntraConnectAction):
@@ -72,49 +54,31 @@ class ActionModule(EntraConnectAction):
         server.wait(
             is_idle, params["timeout"], params["poll_interval"], "the sync engine to become idle before starting"
         )
-        known = {
-            r["run_history_id"]
-            for r in server.call("Get-EntraConnectRunHistory", NumberRequested=HISTORY_WINDOW)["runs"]
-        }
+        known = {r["run_history_id"] for r in self._history(server)}
         if params["mode"] == "import_and_sync":
             runs = self._import_and_sync(server, result["plan"], known, params["fail_on_error"])
         else:
-            policy = "Initial" if params["policy"] == "initial" else "Delta"
+            policy = POLICY_TYPES[params["policy"]]
             server.call("Start-EntraConnectSyncCycle", PolicyType=policy)
             if not params["wait"]:
                 return {"changed": True, **result, "msg": f"{policy} sync cycle started; not waiting"}
-            self._wait_for_cycle(server, params, known)
-            runs = self._new_runs(server, known)
-        result.update(runs=runs, results=run_summary(runs), elapsed_seconds=round(time.monotonic() - started, 1))
-        failed = [r for r in runs if r["result"] != SUCCESS]
-        if failed and params["fail_on_error"]:
-            first = failed[0]
-            raise EntraConnectError(
-                f"{len(failed)} run(s) did not succeed on {server.host}; first: {first['run_profile_name']} on "
-                f"'{first['connector_name']}' returned '{first['result']}'. Look at the run history in the "
-                "Synchronization Service, or set fail_on_error: false to continue.",
-                changed=True,
-                **result,
+            watch = CycleWatch()
+            server.wait(
+                lambda status: watch.finished(status, lambda: bool(new_runs(self._history(server), known))),
+                params["timeout"],
+                params["poll_interval"],
+                "the sync cycle to finish",
             )
+            runs = new_runs(self._history(server), known)
+        result.update(runs=runs, results=run_summary(runs), elapsed_seconds=round(time.monotonic() - started, 1))
+        failed = failed_runs(runs)
+        if failed and params["fail_on_error"]:
+            raise EntraConnectError(failure_message(server.host, failed), changed=True, **result)
         return {"changed": True, **result}
 
-    def _wait_for_cycle(self, server: Server, params: dict[str, Any], known: set[str]) -> None:
-        # A cycle may not show as running at once; wait until it was seen running (or its runs
-        # appeared) and the engine is idle again.
-        seen = {"busy": False}
-
-        def finished(status: dict[str, Any]) -> bool:
-            if not is_idle(status):
-                seen["busy"] = True
-                return False
-            return seen["busy"] or bool(self._new_runs(server, known))
-
-        server.wait(finished, params["timeout"], params["poll_interval"], "the sync cycle to finish")
-
     @staticmethod
-    def _new_runs(server: Server, known: set[str]) -> list[dict[str, Any]]:
-        runs = server.call("Get-EntraConnectRunHistory", NumberRequested=HISTORY_WINDOW)["runs"]
-        return [r for r in reversed(runs) if r["run_history_id"] not in known]
+    def _history(server: Server) -> list[dict[str, Any]]:
+        return server.call("Get-EntraConnectRunHistory", NumberRequested=HISTORY_WINDOW)["runs"]
 
     def _import_and_sync(
         self, server: Server, plan: list[dict[str, str]], known: set[str], fail_on_error: bool
@@ -124,9 +88,9 @@ class ActionModule(EntraConnectAction):
             server.call(
                 "Invoke-EntraConnectRunProfile", ConnectorName=step["connector"], RunProfileName=step["run_profile"]
             )
-            new = self._new_runs(server, known)
+            new = new_runs(self._history(server), known)
             known.update(r["run_history_id"] for r in new)
             runs.extend(new)
-            if fail_on_error and any(r["result"] != SUCCESS for r in new):
+            if stops_verification(new, fail_on_error):
                 break
         return runs

@@ -14,7 +14,8 @@ Subclasses declare ``ARGUMENT_SPEC`` (matching the module documentation) and imp
    :class:`~.server.Server` facade over that backend; nothing else branches on the backend;
 3. call ``_ec_run`` with the validated parameters and check mode;
 4. turn an :class:`EntraConnectError` into a failed result with a clear ``msg`` (or an
-   unreachable one when the host stopped answering), and pass on the backend's warnings.
+   unreachable one when the host stopped answering), and pass on the backend's warnings and the
+   argument validation's alias warnings and deprecations (a deprecated alias still works).
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class EntraConnectAction(ActionBase):
         del tmp
         task_vars = task_vars or {}
         self.ec_server: Server | None = None
+        self._ec_notices: dict[str, list[Any]] = {"warnings": [], "deprecations": []}
         try:
             params = self._ec_validate_arguments()
             self.ec_backend = self._ec_resolve_backend(task_vars)
@@ -89,9 +91,14 @@ class EntraConnectAction(ActionBase):
             if not err.details.get("unreachable"):
                 result["failed"] = True
             result["msg"] = err.message
-        warnings = getattr(getattr(self.ec_server, "backend", None), "warnings", None)
+        warnings = [
+            *self._ec_notices["warnings"],
+            *(getattr(getattr(self.ec_server, "backend", None), "warnings", None) or []),
+        ]
         if warnings:
             result["warnings"] = [*result.get("warnings", []), *warnings]
+        if self._ec_notices["deprecations"]:
+            result["deprecations"] = [*result.get("deprecations", []), *self._ec_notices["deprecations"]]
         result.setdefault("changed", False)
         return result
 
@@ -107,6 +114,13 @@ class EntraConnectAction(ActionBase):
             raise EntraConnectError(
                 f"Invalid arguments for {self._task.action}: " + "; ".join(validation.error_messages)
             )
+        # What AnsibleModule would report: an option given twice, and the use of a deprecated alias.
+        self._ec_notices["warnings"] = [
+            f"Both option {w['option']} and its alias {w['alias']} are set." for w in validation._warnings
+        ]
+        self._ec_notices["deprecations"] = [
+            {key: value for key, value in d.items() if value is not None} for d in validation._deprecations
+        ]
         return validation.validated_parameters
 
     def _ec_resolve_backend(self, task_vars: dict[str, Any]) -> str | None:

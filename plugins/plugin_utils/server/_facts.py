@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import version_tuple
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 
-__all__ = ["ROLES", "server_facts", "server_role", "version_tuple"]
+__all__ = ["ROLES", "require_configured", "server_facts", "server_role", "version_tuple"]
 
 STAGING_PARAMETER = "Microsoft.Synchronize.StagingMode"
 THRESHOLD_PARAMETER = "Microsoft.OptionalFeature.ExportDeletionThreshold"
@@ -137,3 +138,19 @@ def server_facts(state: dict[str, Any]) -> dict[str, Any]:
     }
     facts["role"] = server_role({**facts, "role": None})
     return facts
+
+
+def require_configured(state: dict[str, Any], host: str, what: str) -> None:
+    """Refuse, in one wording for every module, to act on a server whose sync engine is not configured.
+
+    Args:
+        state: a Get-EntraConnectServerState result (or server_facts of one).
+        host: the host, as the message names it.
+        what: what the module would do, as a verb phrase ("switch staging mode").
+    """
+    if state["configured"]:
+        return
+    raise EntraConnectError(
+        f"Cannot {what} on {host}: it has no configured Entra Connect sync engine "
+        f"(installed: {str(bool(state['installed'])).lower()}); configure it first (see the staging_server role)"
+    )

@@ -196,4 +196,4 @@ def switch_failure(
         event = f"{plan.get('candidate')} was blocked by the gates; nothing was changed on the active server"
     else:
         event = f"{where} failed: {error}" if error else f"{where} failed without a message"
-    return {"event": event, "message": error.rstrip(".") or f"The switch stopped at {where}"}
+    return {"event": event, "message": error.removesuffix(".") or f"The switch stopped at {where}"}

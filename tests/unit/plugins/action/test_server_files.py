@@ -59,7 +59,7 @@ def test_settings_export_sees_a_real_change_and_keeps_retention(backend, tmp_pat
     lab, dest = tmp_path / "lab", tmp_path / "backups"
     stamps = iter(["20261124T050000Z", "20261124T060000Z", "20261124T070000Z"])
     monkeypatch.setattr(
-        "ansible_collections.hybrid_identity.entra_connect.plugins.action.settings_export.backup_name",
+        "ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.backup._store.backup_name",
         lambda exported: next(stamps),
     )
     run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)
@@ -120,7 +120,7 @@ def test_csexport_names_an_unknown_connector(backend, tmp_path):
 def test_settings_export_keeps_two_changes_within_one_second_apart(backend, tmp_path, monkeypatch):
     lab, dest = tmp_path / "lab", tmp_path / "backups"
     monkeypatch.setattr(
-        "ansible_collections.hybrid_identity.entra_connect.plugins.action.settings_export.backup_name",
+        "ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.backup._store.backup_name",
         lambda exported: "20261124T050000Z",
     )
     first = run_action(SettingsExport, {"dest": str(dest)}, backend=backend, lab_dir=lab)[0]

@@ -375,3 +375,32 @@ def test_journal_lines_are_json_with_the_documented_keys(backend, lab):
     lines = (lab / "journal.jsonl").read_text().splitlines()
     for line in lines:
         assert set(json.loads(line)) == {"time", "host", "helper", "changes"}
+
+
+def test_staging_mode_wait_timeout_still_works_as_a_deprecated_alias_of_timeout(backend, lab, monkeypatch):
+    use_virtual_time(monkeypatch)
+    host_vars = with_faults(ACTIVE, ("Get-EntraConnectServerState", 1, "busy"))
+    old, _unused = run_action(
+        StagingMode,
+        {"state": "enabled", "wait_timeout": 20, "poll_interval": 10},
+        backend=backend,
+        lab_dir=lab,
+        host_vars=host_vars,
+    )
+    assert old["msg"].startswith("Timed out after 20s (3 polls)")
+    assert old["deprecations"] == [
+        {
+            "msg": "Alias 'wait_timeout' is deprecated. See the module docs for more information",
+            "version": "2.0.0",
+            "collection_name": "hybrid_identity.entra_connect",
+        }
+    ]
+    new, _unused = run_action(
+        StagingMode,
+        {"state": "enabled", "timeout": 20, "poll_interval": 10},
+        backend=backend,
+        lab_dir=lab,
+        host_vars=host_vars,
+    )
+    assert new["msg"].startswith("Timed out after 20s (3 polls)")
+    assert "deprecations" not in new

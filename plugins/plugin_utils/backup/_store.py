@@ -1,0 +1,188 @@
+# Copyright: (c) 2026, hybrid_identity.entra_connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The backup store: one folder per host, one folder per backup. For internal collection use only.
+
+``<dest>/<host>/<UTC timestamp>[-N]/`` holds the unpacked export (``ServerConfiguration/`` and the
+synchronization policy JSON files), the archive as fetched and ``manifest.json``. A backup is
+built in a workspace beside the backups and moved into place with one rename, so a backup folder
+is either whole or absent. A new backup is stored only when its settings, compared normalised,
+differ from the newest one. No Ansible import: the action fetches, this module decides and writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import to_json
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._archives import extract, file_hashes
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig.compare import (
+    compare_configurations,
+)
+
+MANIFEST = "manifest.json"
+CONFIGURATION = "ServerConfiguration"
+ARCHIVE = "settings.zip"
+BACKUP_NAME = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
+#: Differences that are only the passing of time, never a change of settings.
+TIME_ONLY = {"Microsoft.Synchronize.NextStartTime"}
+#: The settings JSON to import on a new server, best first.
+SETTINGS_PATTERNS = ("Exported-SynchronizationPolicy-*", "Applied-SynchronizationPolicy-*")
+
+
+def _order(path: Path) -> tuple[str, int]:
+    match = BACKUP_NAME.match(path.name)
+    return match[1], int(match[2] or 0)
+
+
+def backups(host_dir: Path) -> list[Path]:
+    """The backups of one host, oldest first (folder names are UTC timestamps, then the -N suffix)."""
+    if not host_dir.is_dir():
+        return []
+    return sorted((p for p in host_dir.iterdir() if p.is_dir() and BACKUP_NAME.match(p.name)), key=_order)
+
+
+def policy_files(folder: Path) -> dict[str, Any]:
+    """name -> parsed JSON of the synchronization policy files in a backup."""
+    found = {}
+    for path in sorted(folder.glob("*.[jJ][sS][oO][nN]")):
+        if path.name == MANIFEST:
+            continue
+        try:
+            found[path.name] = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError) as err:
+            raise EntraConnectError(f"{path}: not readable JSON ({err}); remove or fix this backup") from None
+    return found
+
+
+def settings_file(backup: Path) -> str | None:
+    """The settings JSON to import on a new server: the newest on-demand export, else the newest applied one."""
+    for pattern in SETTINGS_PATTERNS:
+        found = sorted(p for p in backup.iterdir() if p.match(pattern) and p.suffix.lower() == ".json")
+        if found:
+            return str(found[-1])
+    return None
+
+
+def same_settings(new: Path, old: Path) -> tuple[bool, list[dict[str, Any]]]:
+    """Whether two backups hold the same settings, compared normalised (not byte for byte)."""
+    compared = compare_configurations(str(old / CONFIGURATION), str(new / CONFIGURATION), fail_on=[])
+    differences = [d for d in compared["differences"] if d["object"] not in TIME_ONLY]
+    if policy_files(new) != policy_files(old):
+        differences.append({"category": "policy_json", "object": "synchronization policy JSON files"})
+    return not differences, differences
+
+
+def backup_name(exported: dict[str, Any]) -> str:
+    """The backup folder name: the export time, UTC, to the second (20261124T050542Z)."""
+    return re.sub(r"[-:]", "", exported["exported_at"].split(".")[0]).rstrip("Z") + "Z"
+
+
+def free_name(host_dir: Path, name: str) -> Path:
+    """``name``, or ``name-2``, ``name-3``... when backups of the same second exist."""
+    target, number = host_dir / name, 1
+    while target.exists():
+        number += 1
+        target = host_dir / f"{name}-{number}"
+    return target
+
+
+def manifest(host: str, exported: dict[str, Any], files: dict[str, str]) -> dict[str, Any]:
+    """The manifest of a backup: where it comes from, the archive as fetched, every file's SHA-256."""
+    return {
+        "schema_version": 1,
+        "host": host,
+        "product_version": exported["product_version"],
+        "staging_mode_enabled": exported["staging_mode_enabled"],
+        "exported_at": exported["exported_at"],
+        "archive": {"name": ARCHIVE, "sha256": exported["archive_sha256"], "size": exported["archive_size"]},
+        "files": [{"name": name, "sha256": digest} for name, digest in files.items()],
+    }
+
+
+def commit(content: Path, archive: Path, target: Path, host: str, exported: dict[str, Any]) -> dict[str, Any]:
+    """Move the backup into place in one rename, manifest included; return the manifest."""
+    written = manifest(host, exported, file_hashes(content))
+    shutil.move(str(archive), str(content / ARCHIVE))
+    (content / MANIFEST).write_text(to_json(written), encoding="utf-8")
+    os.rename(content, target)
+    return written
+
+
+def prune(host_dir: Path, retention: int) -> list[str]:
+    """Remove all but the newest ``retention`` backups (0 keeps all); return the removed folders."""
+    if retention == 0:
+        return []
+    old = backups(host_dir)[:-retention]
+    for path in old:
+        shutil.rmtree(path)
+    return [str(p) for p in old]
+
+
+@contextmanager
+def backup_workspace(host_dir: Path, check_mode: bool) -> Iterator[Path]:
+    """Yield the path to fetch the archive to, in a workspace removed at the end.
+
+    The workspace sits beside the backups (so one rename commits a backup); in check mode it is
+    in the system temp folder and ``host_dir`` is not created.
+    """
+    if not check_mode:
+        host_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".settings_export-", dir=None if check_mode else host_dir))
+    try:
+        yield work / ARCHIVE
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def store_backup(
+    host_dir: Path, archive: Path, exported: dict[str, Any], host: str, retention: int, check_mode: bool
+) -> dict[str, Any]:
+    """Store the fetched ``archive`` as a new backup of ``host`` unless the newest one holds the same settings.
+
+    Args:
+        host_dir: the host's folder of backups.
+        archive: the verified archive, in the workspace of :func:`backup_workspace`.
+        exported: the Export-EntraConnectServerConfiguration result the archive came with.
+        host: the host backed up (recorded in the manifest).
+        retention: keep the newest N backups; 0 keeps all.
+        check_mode: decide and report only; nothing is written to ``host_dir``.
+
+    Returns:
+        The settings_export result keys, ``changed`` included.
+    """
+    content = archive.parent / "content"
+    extract(archive, content)
+    existing = backups(host_dir)
+    newest = existing[-1] if existing else None
+    same, differences = same_settings(content, newest) if newest else (False, [])
+    result: dict[str, Any] = {
+        "product_version": exported["product_version"],
+        "staging_mode_enabled": exported["staging_mode_enabled"],
+        "differences": differences,
+        "previous_path": str(newest) if newest else None,
+    }
+    if same:
+        removed = [] if check_mode else prune(host_dir, retention)
+        return {
+            "changed": bool(removed),
+            **result,
+            "path": str(newest),
+            "settings_file": settings_file(newest),
+            "removed": removed,
+        }
+    target = free_name(host_dir, backup_name(exported))
+    result["path"] = str(target)
+    if check_mode:
+        return {"changed": True, **result, "removed": [], "settings_file": settings_file(content)}
+    written = commit(content, archive, target, host, exported)
+    removed = prune(host_dir, retention)
+    return {"changed": True, **result, "removed": removed, "settings_file": settings_file(target), "manifest": written}
