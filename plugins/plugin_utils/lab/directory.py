@@ -33,12 +33,6 @@ def domain_dn(domain: str) -> str:
     return ",".join(f"DC={part}" for part in domain.split("."))
 
 
-def ou_dns(domain: str) -> list[str]:
-    base = domain_dn(domain)
-    corp = f"OU=CORP,{base}"
-    return [corp, *(f"OU={d},{corp}" for d in DEPARTMENTS), f"OU=Groups,{corp}", f"OU=Contacts,{corp}"]
-
-
 def _anchor(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 

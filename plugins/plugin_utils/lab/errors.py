@@ -18,3 +18,9 @@ class LabStateError(EntraConnectError):
 
 class LabSettingsError(EntraConnectError):
     """A lab setting in the inventory is wrong."""
+
+
+def require(condition: object, what: str) -> None:
+    """Stop on lab state that cannot happen on a consistent lab (a configured server without its scheduler...)."""
+    if not condition:
+        raise LabStateError(f"The lab state is inconsistent ({what}); reset the lab with lab_reset")

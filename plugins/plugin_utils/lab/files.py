@@ -30,7 +30,6 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "server-configuration"
 TEMPLATE_AD_CONNECTOR = "ae4db4cc-b16b-4eb2-acf5-837ca84e4d7d"
 TEMPLATE_TENANT = "contoso.onmicrosoft.com"
-TEMPLATE_SERVER = "CONTOSO-SYNC01"
 CUSTOM_RULE_TEMPLATE = "In from AD - User Common"
 #: Lab assumption (see engine.VERSION_FLOWS): the standard rule that gains the new flow.
 VERSION_RULE = (

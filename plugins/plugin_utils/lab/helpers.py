@@ -27,6 +27,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab 
     wizard,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import require
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.models import (
     RUN_PROFILES,
     STAGING_MODE,
@@ -85,7 +86,10 @@ class LabHelpers:
     def _require_engine(server: LabServer) -> tuple[Scheduler, Cycle, SyncState, dict[str, str]]:
         if not server.configured:
             raise HelperError(NOT_INSTALLED)
-        assert server.scheduler and server.cycle and server.sync and server.global_parameters is not None
+        require(
+            server.scheduler and server.cycle and server.sync and server.global_parameters is not None,
+            "server.scheduler and server.cycle and server.sync and server.global_parameters is not None",
+        )
         return server.scheduler, server.cycle, server.sync, server.global_parameters
 
     # -- reads -------------------------------------------------------------------------------
@@ -124,7 +128,10 @@ class LabHelpers:
         }
 
     def _finish_cycle(self, server: LabServer) -> None:
-        assert server.cycle is not None and server.scheduler is not None
+        require(
+            server.cycle is not None and server.scheduler is not None,
+            "server.cycle is not None and server.scheduler is not None",
+        )
         self.actor = self.actor or "scheduler"
         lab.run_cycle(server, self.world, server.cycle.policy)
         server.cycle = Cycle(in_progress=False, polls_left=0, policy=server.cycle.policy)
@@ -208,7 +215,7 @@ class LabHelpers:
         self, server: LabServer, ConnectorName: str, FullImportRequired: bool, FullSyncRequired: bool
     ) -> dict[str, Any]:
         self._require_engine(server)
-        assert server.overrides is not None
+        require(server.overrides is not None, "server.overrides is not None")
         if ConnectorName not in server.connector_names():
             raise HelperError(f"Set-ADSyncSchedulerConnectorOverride : Connector '{ConnectorName}' could not be found.")
         if FullImportRequired or FullSyncRequired:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import clock
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import require
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.models import LabServer
 
 JOURNALLED_PARAMETERS = (
@@ -33,7 +34,10 @@ def facts(server: LabServer, world: dict[str, Any]) -> dict[str, Any]:
         "tenant_revision": world["tenant_revision"],
     }
     if server.configured:
-        assert server.scheduler and server.cycle and server.sync and server.global_parameters is not None
+        require(
+            server.scheduler and server.cycle and server.sync and server.global_parameters is not None,
+            "server.scheduler and server.cycle and server.sync and server.global_parameters is not None",
+        )
         result["staging_mode_enabled"] = server.staging_enabled
         result.update({f"scheduler.{k}": v for k, v in server.scheduler.to_dict().items()})
         result.update({f"global_parameters.{k}": server.global_parameters.get(k) for k in JOURNALLED_PARAMETERS})

@@ -19,6 +19,7 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.directory import domain_dn
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.engine import operation_counts
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import require
 
 INSTALL_PATH = "C:\\Program Files\\Microsoft Azure AD Sync\\"
 ENTRA_CONNECTOR_ID = "b891884f-051e-4a83-95af-2544101c9083"
@@ -262,7 +263,7 @@ class LabServer:
         return [self.connector_names()[0]] if self.busy else []
 
     def scheduler_result(self) -> dict[str, Any]:
-        assert self.scheduler is not None  # only asked of configured servers
+        require(self.scheduler is not None, "only asked of configured servers")
         return self.scheduler.to_result(self.staging_enabled, self.busy)
 
     def run_results(self, count: int) -> list[dict[str, Any]]:
@@ -275,7 +276,7 @@ class LabServer:
 
     def statistics(self) -> dict[str, dict[str, int]]:
         """Per connector, as Get-ADSyncConnectorStatistics: pending exports sit on the Entra connector."""
-        assert self.sync is not None
+        require(self.sync is not None, "self.sync is not None")
         counts = operation_counts(self.sync.pending)
         names = self.connector_names()
         stats = {}

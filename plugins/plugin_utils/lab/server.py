@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import clock, engine
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import require
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.models import (
     STAGING_MODE,
     Cycle,
@@ -154,7 +155,7 @@ def run_step(server: LabServer, world: engine.World, connector: str, profile: st
 
 
 def _sync(server: LabServer) -> SyncState:
-    assert server.sync is not None  # run profiles exist on configured servers only
+    require(server.sync is not None, "run profiles exist on configured servers only")
     return server.sync
 
 

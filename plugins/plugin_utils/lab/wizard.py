@@ -33,6 +33,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.buil
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import engine
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import require
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.models import LabServer
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import (
     LabSettings,
@@ -65,7 +66,10 @@ def install(server: LabServer, version: str) -> bool:
 
 def complete_upgrade(server: LabServer) -> None:
     """The wizard's upgrade page: the engine takes the new version and records full steps."""
-    assert server.global_parameters is not None and server.version is not None
+    require(
+        server.global_parameters is not None and server.version is not None,
+        "server.global_parameters is not None and server.version is not None",
+    )
     server.engine_version = server.version
     server.global_parameters["Microsoft.Synchronize.ServerConfigurationVersion"] = server.version
     server.upgrade_pending = False
@@ -131,6 +135,6 @@ def operator_step(server: LabServer, settings: LabSettings, world: engine.World,
         custom_rules=tuple(imported_rules(policy, str(server.version))),
     )
     server.settings_file = str(folder / SETTINGS_FILE)
-    assert server.global_parameters is not None  # configure() set them
+    require(server.global_parameters is not None, "configure() set them")
     server.global_parameters[DEVICE_WRITEBACK] = "False"  # catalogued by the import, not applied
     return True
