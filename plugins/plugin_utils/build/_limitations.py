@@ -137,11 +137,6 @@ CONNECTOR_TASKS = {
         "wizard > Customize synchronization options > Domain and OU filtering for {connector}: match the active server",
     ),
 }
-IGNORED_GLOBALS = {
-    "Microsoft.Synchronize.StagingMode",
-    "Microsoft.Synchronize.NextStartTime",
-    "Microsoft.Synchronize.ServerConfigurationVersion",
-}
 
 
 def _rule_task(difference: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,6 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._xml
 
 #: Sections of a cs-object that hold a delta (reference §6.2).
 DELTA_SECTIONS = ("unapplied-export", "escrowed-export", "unconfirmed-export", "pending-import")
-HOLOGRAM_SECTIONS = ("unapplied-export-hologram", "synchronized-hologram")
 #: Hologram attributes that identify an object in reports (Microsoft's csanalyzer script).
 IDENTITY_ATTRIBUTES = ("userPrincipalName", "displayName", "sourceAnchor", "mail", "proxyAddresses")
 LIBXML2_TEXT_LIMIT = 10_000_000

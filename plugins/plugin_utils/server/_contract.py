@@ -24,7 +24,6 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 
-SCALAR_TYPES = ("str", "int", "float", "bool", "datetime", "seconds", "enum")
 PARAM_TYPES = {"str": "string", "int": "int", "bool": "bool"}  # contract type -> PowerShell type literal
 _ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00:00)$")
 

@@ -35,7 +35,6 @@ STATUSES = (
     "done",  # exactly the candidate is active and its export ran
     "failed",  # the final check found another state
 )
-FAILED = ("rolled_back", "promoted_unconfirmed", "zero_active", "failed")
 
 
 def _reached(result: Any) -> bool:

@@ -19,8 +19,6 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gat
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_role
 
 SCHEMA_VERSION = 1
-#: The strict defaults, as data (documented in the verify and switch roles).
-DEFAULT_GATES = PromotionGates().to_dict()
 
 
 def csexport_gates(gates: dict[str, Any] | None, info: dict[str, Any]) -> dict[str, Any]:

@@ -93,11 +93,6 @@ class SyncRule:
         return match.group("base") if match else self.immutable_tag
 
     @property
-    def tag_version(self) -> int | None:
-        match = _TAG_VERSION.match(self.immutable_tag)
-        return int(match.group("version")) if match else None
-
-    @property
     def key(self) -> str:
         return f"{self.direction} | {self.connector} | {self.name}"
 
