@@ -1,11 +1,12 @@
 # Copyright: (c) 2026, hybrid_identity.entra_connect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filter plugin hybrid_identity.entra_connect.import_tasks (documentation in import_tasks.yml)."""
+"""Filter plugins of a server build: import_tasks and built_server_problems (documentation in the .yml files)."""
 
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._checks import built_server_problems
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._limitations import import_tasks
 
 
@@ -15,6 +16,15 @@ def _import_tasks(comparison):
     return import_tasks(comparison)
 
 
+def _built_server_problems(final, host, before, version, service_account=""):
+    for name, value in (("_input", final), ("before", before)):
+        if not isinstance(value, dict):
+            raise AnsibleFilterError(
+                f"built_server_problems expects server_info results; {name} is {type(value).__name__}"
+            )
+    return built_server_problems(str(host), final, before, str(version), str(service_account or ""))
+
+
 class FilterModule:
     def filters(self):
-        return {"import_tasks": _import_tasks}
+        return {"import_tasks": _import_tasks, "built_server_problems": _built_server_problems}

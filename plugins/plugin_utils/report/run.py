@@ -22,6 +22,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._com
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report import html, markdown
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import to_json, write_files
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_role
 
 SCHEMA_VERSION = 1
 STATE_FILE = "run.json"
@@ -83,13 +84,7 @@ def server_row(host: str, declared: str | None, info: dict[str, Any] | None) -> 
     }
     if not isinstance(info, dict) or "installed" not in info:
         return row
-    if not info["installed"]:
-        row["actual_role"] = "not_installed"
-    elif not info.get("configured"):
-        row["actual_role"] = "not_configured"
-    else:
-        # The same rule as servers_by_role: only an explicit False is active.
-        row["actual_role"] = "active" if info.get("staging_mode_enabled") is False else "staging"
+    row["actual_role"] = server_role(info) or "unknown"
     row["version"] = info.get("product_version")
     row["staging_mode"] = info.get("staging_mode_enabled")
     ended = [parse_time(r.get("ended_at")) for r in info.get("runs") or [] if r.get("result") == "success"]

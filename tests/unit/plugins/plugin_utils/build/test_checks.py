@@ -1,0 +1,49 @@
+"""built_server_problems: a new server comes out of the wizard in staging; an upgrade keeps its role."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._checks import built_server_problems
+
+NEW = {"installed": False, "configured": False, "staging_mode_enabled": None}
+
+
+def server(staging=True, version="2.5.190.0", account="CONTOSO\\aadsync"):
+    return {
+        "configured": True,
+        "staging_mode_enabled": staging,
+        "engine_version": version,
+        "service": {"account": account},
+    }
+
+
+def test_a_new_server_in_staging_at_the_declared_version_passes():
+    assert built_server_problems("aadc03", server(), NEW, "2.5.190.0", "contoso\\AADSYNC") == []
+
+
+def test_a_new_server_that_would_export_is_refused():
+    (problem,) = built_server_problems("aadc03", server(staging=False), NEW, "2.5.190.0")
+    assert problem.startswith("aadc03 is a new server but is not in staging mode (staging=False)")
+    assert "enable staging mode in the wizard" in problem
+
+
+@pytest.mark.parametrize(("before", "after", "ok"), [(True, True, True), (False, False, True), (True, False, False)])
+def test_an_upgrade_keeps_the_role(before, after, ok):
+    problems = built_server_problems("aadc01", server(staging=after), server(staging=before), "2.5.190.0")
+    assert (problems == []) is ok
+    if not ok:
+        assert "changed its role in the upgrade (staging True -> False)" in problems[0]
+
+
+def test_every_difference_is_named():
+    problems = built_server_problems(
+        "aadc03", server(version="2.4.18.0", account="NT SERVICE\\ADSync"), NEW, "2.5.190.0", "CONTOSO\\aadsync"
+    )
+    assert problems == [
+        "aadc03 runs sync engine 2.4.18.0, not the declared 2.5.190.0",
+        "aadc03 runs the sync service as nt service\\adsync, not the declared CONTOSO\\aadsync",
+    ]
+    assert built_server_problems("aadc03", NEW, NEW, "2.5.190.0") == [
+        "aadc03 has no configured sync engine after the wizard; finish the wizard on it"
+    ]
