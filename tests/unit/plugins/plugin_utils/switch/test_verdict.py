@@ -79,7 +79,7 @@ def test_deletes_are_capped_by_the_deletion_threshold():
 
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[4] / "docs" / "schemas" / "verify-summary.schema.json").read_text()
+    (Path(__file__).resolve().parents[5] / "docs" / "schemas" / "verify-summary.schema.json").read_text()
 )
 
 
