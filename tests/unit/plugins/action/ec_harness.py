@@ -10,6 +10,7 @@ that only a real server produces.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -19,8 +20,10 @@ from ansible.errors import AnsibleConnectionFailure
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.action.server_info import ActionModule as ServerInfo
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import LabBackend
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import read_settings
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.store import LabStore
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _facade as server_module
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import (
@@ -29,6 +32,12 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.serv
 )
 
 DATA = Path(__file__).resolve().parents[3] / "data"
+#: The lab's server as the tests declare it: active, staging, or Entra Connect not installed yet.
+ACTIVE = {"entra_connect_lab_server": {"version": "2.4.18.0", "staging": False}}
+STAGING = {"entra_connect_lab_server": {"version": "2.4.18.0", "staging": True}}
+NEW = {"entra_connect_lab_server": {"installed": False}}
+#: The lab's Entra ID connector.
+ENTRA = "contoso.onmicrosoft.com - AAD"
 CALL_LINE = re.compile(r"^\$Ansible\.Result = (?P<helper>[A-Za-z]+-EntraConnect[A-Za-z]+)(?P<args>.*)$", re.MULTILINE)
 
 
@@ -207,3 +216,59 @@ def use_virtual_time(monkeypatch) -> VirtualTime:
     monkeypatch.setattr(server_module, "sleep", virtual.sleep)
     monkeypatch.setattr(server_module, "clock", virtual.clock)
     return virtual
+
+
+def run_controller_action(action_class, args, *, check_mode=False, task_vars=None, basedir=None):
+    """Run an action plugin that works on the controller only (no backend, no lab); returns its result."""
+    task = MagicMock()
+    task.args = args
+    task.check_mode = check_mode
+    task.async_val = 0
+    task.diff = False
+    task.action = "hybrid_identity.entra_connect.config_compare"
+    loader = DataLoader()
+    if basedir:
+        loader.set_basedir(str(basedir))
+    action = action_class(
+        task=task,
+        connection=MagicMock(),
+        play_context=MagicMock(),
+        loader=loader,
+        templar=Templar(loader=loader),
+        shared_loader_obj=None,
+    )
+    return action.run(task_vars=task_vars or {"inventory_hostname": "aadc01"})
+
+
+def journal(lab):
+    return LabStore(lab).journal()
+
+
+def staging_lines(lab, host="aadc01"):
+    return [
+        line["changes"]["staging_mode_enabled"]
+        for line in journal(lab)
+        if line["host"] == host and "staging_mode_enabled" in line["changes"] and line["helper"] != "lab:create"
+    ]
+
+
+def with_faults(host_vars, *faults):
+    return {
+        **host_vars,
+        "entra_connect_lab_faults": [dict(zip(("helper", "on_call", "effect"), f, strict=True)) for f in faults],
+    }
+
+
+def remote_leftovers(lab: Path) -> list[Path]:
+    """Files an export left on the (lab's) server."""
+    remote = lab / "remote"
+    return sorted(remote.rglob("EntraConnect-*")) if remote.exists() else []
+
+
+def server_info(backend, lab, host_vars=None) -> dict:
+    """What server_info answers now (for a server without Entra Connect unless ``host_vars`` say otherwise)."""
+    return run_action(ServerInfo, {}, backend=backend, lab_dir=lab, host_vars=host_vars or NEW)[0]
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

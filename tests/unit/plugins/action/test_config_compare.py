@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from unittest.mock import MagicMock
 
 import pytest
-from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar
+from ec_harness import run_controller_action
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.action.config_compare import ActionModule
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import (
@@ -23,29 +21,8 @@ CONTOSO = (
 )
 
 
-def run_action(args, check_mode=False, task_vars=None, action_class=ActionModule, basedir=None):
-    task = MagicMock()
-    task.args = args
-    task.check_mode = check_mode
-    task.async_val = 0
-    task.diff = False
-    task.action = "hybrid_identity.entra_connect.config_compare"
-    loader = DataLoader()
-    if basedir:
-        loader.set_basedir(str(basedir))
-    action = action_class(
-        task=task,
-        connection=MagicMock(),
-        play_context=MagicMock(),
-        loader=loader,
-        templar=Templar(loader=loader),
-        shared_loader_obj=None,
-    )
-    return action.run(task_vars=task_vars or {"inventory_hostname": "aadc01"})
-
-
 def test_identical_configurations_pass_and_change_nothing():
-    result = run_action({"reference": str(CONTOSO), "candidate": str(CONTOSO)})
+    result = run_controller_action(ActionModule, {"reference": str(CONTOSO), "candidate": str(CONTOSO)})
     assert result.get("failed") is not True
     assert result["changed"] is False
     assert result["gate"] == {"passed": True, "violations": []}
@@ -53,8 +30,8 @@ def test_identical_configurations_pass_and_change_nothing():
 
 
 def test_relative_paths_resolve_from_the_playbook_directory(tmp_path):
-    result = run_action(
-        {"reference": CONTOSO.name, "candidate": CONTOSO.name, "dest": "report"}, basedir=CONTOSO.parent
+    result = run_controller_action(
+        ActionModule, {"reference": CONTOSO.name, "candidate": CONTOSO.name, "dest": "report"}, basedir=CONTOSO.parent
     )
     assert result["summary"]["reference"]["source"] == str(CONTOSO)
     assert result["report_files"][0] == str(CONTOSO.parent / "report" / "summary.json")
@@ -65,7 +42,9 @@ def test_relative_paths_resolve_from_the_playbook_directory(tmp_path):
 
 def test_check_mode_still_writes_the_report_and_is_not_changed(tmp_path):
     dest = tmp_path / "report"
-    result = run_action({"reference": str(CONTOSO), "candidate": str(CONTOSO), "dest": str(dest)}, check_mode=True)
+    result = run_controller_action(
+        ActionModule, {"reference": str(CONTOSO), "candidate": str(CONTOSO), "dest": str(dest)}, check_mode=True
+    )
     assert result["changed"] is False
     summary = json.loads((dest / "summary.json").read_text())
     assert summary["gate"]["passed"] is True
@@ -90,7 +69,9 @@ def test_failed_gate_fails_the_task_with_the_reason_and_keeps_the_results(tmp_pa
             }
         )
     )
-    result = run_action({"reference": str(CONTOSO), "candidate": str(json_file), "ignore": ["sync_rule.*"]})
+    result = run_controller_action(
+        ActionModule, {"reference": str(CONTOSO), "candidate": str(json_file), "ignore": ["sync_rule.*"]}
+    )
     assert result["failed"] is True
     assert result["msg"].startswith(
         "Configuration gate failed: 2 configuration difference(s) of category connector.partitions"
@@ -99,13 +80,13 @@ def test_failed_gate_fails_the_task_with_the_reason_and_keeps_the_results(tmp_pa
 
 
 def test_bad_input_is_a_clear_failure_not_a_traceback(tmp_path):
-    result = run_action({"reference": str(tmp_path / "missing"), "candidate": str(CONTOSO)})
+    result = run_controller_action(ActionModule, {"reference": str(tmp_path / "missing"), "candidate": str(CONTOSO)})
     assert result["failed"] is True
     assert result["msg"] == f"{tmp_path / 'missing'}: no such file or folder"
 
 
 def test_unknown_and_missing_arguments_are_all_reported():
-    result = run_action({"reference": str(CONTOSO), "bogus": 1})
+    result = run_controller_action(ActionModule, {"reference": str(CONTOSO), "bogus": 1})
     assert result["failed"] is True
     assert "bogus. Supported parameters include: candidate" in result["msg"]
     assert "missing required arguments: candidate" in result["msg"]
@@ -123,14 +104,12 @@ def test_backend_is_resolved_from_the_host_variable(value, expected):
     task_vars = {"inventory_hostname": "aadc01"}
     if value is not None:
         task_vars["entra_connect_backend"] = value
-    assert run_action({}, task_vars=task_vars, action_class=_ServerAction)["backend"] == expected
+    assert run_controller_action(_ServerAction, {}, task_vars=task_vars)["backend"] == expected
 
 
 def test_unknown_backend_names_the_host_and_the_choices():
-    result = run_action(
-        {},
-        task_vars={"inventory_hostname": "aadc02", "entra_connect_backend": "docker"},
-        action_class=_ServerAction,
+    result = run_controller_action(
+        _ServerAction, {}, task_vars={"inventory_hostname": "aadc02", "entra_connect_backend": "docker"}
     )
     assert result["failed"] is True
     assert (

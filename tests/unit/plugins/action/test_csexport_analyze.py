@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from test_config_compare import run_action
+from ec_harness import run_controller_action
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugin_utils" / "csexport"))
 from csexport_fixtures import write
@@ -21,7 +21,7 @@ def test_report_files_and_gate_failure(tmp_path):
     xml = tmp_path / "aad.xml"
     counts = write(xml, 16)
     dest = tmp_path / "report"
-    result = run_action({"path": [str(xml)], "gates": {"max_deletes": 0}, "dest": str(dest)}, action_class=ActionModule)
+    result = run_controller_action(ActionModule, {"path": [str(xml)], "gates": {"max_deletes": 0}, "dest": str(dest)})
     deletes = counts["delete"] + counts["delete-add"]
     assert result["failed"] is True
     assert result["msg"].startswith(f"Gate max_deletes failed for connector 'aad': {deletes} > limit 0")
@@ -51,7 +51,7 @@ def test_truncated_file_writes_nothing_and_keeps_an_earlier_report(tmp_path):
     xml = tmp_path / "aad.xml"
     write(xml, 10)
     xml.write_text(xml.read_text()[:-400])
-    result = run_action({"path": [str(xml)], "dest": str(dest)}, action_class=ActionModule)
+    result = run_controller_action(ActionModule, {"path": [str(xml)], "dest": str(dest)})
     assert result["failed"] is True
     assert "not a complete csexport XML file at line" in result["msg"]
     assert sorted(p.name for p in dest.iterdir()) == ["summary.json"]
@@ -61,8 +61,6 @@ def test_truncated_file_writes_nothing_and_keeps_an_earlier_report(tmp_path):
 def test_fail_on_gate_false_reports_without_failing(tmp_path):
     xml = tmp_path / "aad.xml"
     write(xml, 8)
-    result = run_action(
-        {"path": [str(xml)], "gates": {"max_total": 1}, "fail_on_gate": False}, action_class=ActionModule
-    )
+    result = run_controller_action(ActionModule, {"path": [str(xml)], "gates": {"max_total": 1}, "fail_on_gate": False})
     assert result.get("failed") is not True
     assert result["gate"]["passed"] is False

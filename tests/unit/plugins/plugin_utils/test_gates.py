@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.filter.verdict import FilterModule
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import (
     PromotionGates,
     gate_failure,
     validate,
 )
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import Gates
-
-FILTERS = FilterModule().filters()
 
 
 def test_defaults_are_strict():
@@ -42,23 +38,6 @@ def test_every_bad_value_is_named_at_once():
         validate(["max_adds"], ("max_adds",))
     with pytest.raises(InputError, match="max_deletes': True"):
         validate({"max_deletes": True}, ("max_deletes",))
-
-
-def test_max_total_reaches_the_csexport_gates_and_the_threshold_caps_deletes():
-    info = {"export_deletion_threshold": {"enabled": True, "count": 500}}
-    gates = FILTERS["csexport_gates"]({"max_total": 3, "max_deletes": 1000}, info)
-    assert gates["max_total"] == 3 and gates["max_deletes"] == 500
-    # ... and the csexport modules take exactly that dict.
-    assert Gates.from_dict(gates).max_total == 3
-
-
-def test_the_filters_refuse_an_unknown_gate_with_the_message():
-    from ansible.errors import AnsibleFilterError
-
-    for call in (lambda: FILTERS["csexport_gates"]({"max_totl": 1}, {}), lambda: FILTERS["gates"]({"max_totl": 1})):
-        with pytest.raises(AnsibleFilterError, match="unknown key\\(s\\) max_totl"):
-            call()
-    assert FILTERS["gates"]({"max_total": 2})["max_total"] == 2
 
 
 def test_one_way_to_fail_from_a_gate():

@@ -99,12 +99,3 @@ def test_a_declared_host_missing_from_the_group_is_named():
     assert inventory_problems({"aadc01": "active", "aadc09": "staging"}, ["aadc01"]) == [
         "aadc09 is declared but is not a host of the inventory group"
     ]
-
-
-def test_servers_by_role_keeps_the_given_order():
-    from ansible_collections.hybrid_identity.entra_connect.plugins.filter.switch_plan import FilterModule
-
-    roles = FilterModule().filters()["servers_by_role"](
-        {"aadc03": MISSING, "aadc02": STAGING, "aadc01": ACTIVE, "aadc04": BINARIES}
-    )
-    assert roles == {"active": ["aadc01"], "staging": ["aadc02"], "not_configured": ["aadc03", "aadc04"]}

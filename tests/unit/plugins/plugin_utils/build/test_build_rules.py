@@ -1,15 +1,9 @@
-"""Prerequisites, version policy and import limitations: the pure rules behind staging_server."""
+"""Prerequisites and import limitations: the pure rules behind staging_server (filters: tests/unit/plugins/filter)."""
 
 from __future__ import annotations
 
 import pytest
-from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.filter.import_tasks import FilterModule as TasksFilter
-from ansible_collections.hybrid_identity.entra_connect.plugins.filter.version_policy import (
-    FilterModule as PolicyFilter,
-)
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._limitations import import_tasks
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._prerequisites import (
     TLS_EXPECTED,
     judge,
@@ -58,51 +52,6 @@ def test_tls_registry_values_are_required_only_for_the_enforcement_versions():
     assert tls_check(partial, "2.4.131.0").passed is True
     disabled = {**GOOD_TLS, "schannel_client/Enabled": 0}
     assert tls_check(disabled, "2.5.79.0").passed is False
-
-
-def test_version_policy():
-    policy = PolicyFilter().filters()["version_policy"]
-    assert policy("2.4.18.0") == {"passed": True, "problems": []}
-    low = policy("2.3.20.0")
-    assert low["passed"] is False
-    assert low["problems"][0].startswith("2.3.20.0 is below the minimum version 2.4.18.0")
-    releases = ["2.4.18.0", "2.4.21.0", "2.5.3.0", "2.5.79.0"]
-    assert policy("2.5.3.0", releases=releases)["passed"] is True
-    behind = policy("2.4.21.0", releases=releases)
-    assert behind["problems"] == [
-        "2.4.21.0 is 2 releases behind the newest declared release 2.5.79.0 (at most 1 allowed): 2.5.3.0, 2.5.79.0"
-    ]
-    assert policy("latest")["problems"] == ["'latest' is not a version like 2.4.18.0"]
-    assert policy("2.5.79.0", minimum="x")["passed"] is False
-
-
-def difference(category, obj, field, reference, candidate):
-    return {"category": category, "object": obj, "field": field, "reference": reference, "candidate": candidate}
-
-
-def test_import_tasks_turn_import_limitations_into_operator_actions():
-    comparison = {
-        "differences": [
-            difference("sync_rule.custom.changed", "Inbound | contoso.com | Custom A", "precedence", 150, 200),
-            difference("sync_rule.custom.changed", "Inbound | contoso.com | Custom B", "disabled", True, False),
-            difference("connector.run_profiles", "contoso.com", "run_profiles", ["Nightly"], []),
-            difference("global_setting", "Microsoft.OptionalFeature.DeviceWriteBack", "value", "True", "False"),
-            difference("global_setting", "Microsoft.Synchronize.StagingMode", "value", "False", "True"),
-            difference("sync_rule.standard.version", "Outbound | AAD | Out", "immutable_tag", "x.005", "x.006"),
-        ]
-    }
-    tasks = TasksFilter().filters()["import_tasks"](comparison)
-    assert [t["action"] for t in tasks] == [
-        "Synchronization Rules Editor > 'Custom A' > Edit: set Precedence to 150",
-        "Synchronization Rules Editor > 'Custom B' > Disable",
-        "wizard > Customize synchronization options > Optional features: Device writeback",
-        "Synchronization Service > Connectors > contoso.com > Configure Run Profiles: create ['Nightly']",
-    ]
-    assert all(not t["reapplicable"] for t in tasks)
-    assert "New-ADSyncRule" in tasks[0]["reason_not_reapplied"]
-    assert import_tasks({"differences": []}) == []
-    with pytest.raises(AnsibleFilterError, match="expects the registered result of config_compare"):
-        TasksFilter().filters()["import_tasks"]("nope")
 
 
 def test_the_limitations_table_names_its_microsoft_source_and_the_fixing_versions():

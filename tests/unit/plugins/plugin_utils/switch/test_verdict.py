@@ -9,7 +9,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.filter.verdict import FilterModule
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._verdict import (
     csexport_gates,
     verdict,
@@ -73,13 +72,10 @@ def test_deletes_are_capped_by_the_deletion_threshold():
     assert csexport_gates({"max_deletes": 1000}, info(threshold=(True, 500)))["max_deletes"] == 500
     assert csexport_gates({"max_deletes": 1000}, info(threshold=(False, 500)))["max_deletes"] == 1000
     assert csexport_gates({}, info())["max_deletes"] == 0
-    filters = FilterModule().filters()
-    assert filters["csexport_gates"](None, None)["max_adds"] == 0
-    assert filters["verdict"](info(), "aadc02", gates=None)["verdict"] == "blocked"
 
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[4] / "docs" / "schemas" / "verify-summary.schema.json").read_text()
+    (Path(__file__).resolve().parents[5] / "docs" / "schemas" / "verify-summary.schema.json").read_text()
 )
 
 

@@ -17,7 +17,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.serv
     helper_source,
 )
 
-ROOT = Path(__file__).resolve().parents[4]
+ROOT = Path(__file__).resolve().parents[5]
 sys.path.insert(0, str(ROOT / "tools"))
 
 import pscheck  # noqa: E402

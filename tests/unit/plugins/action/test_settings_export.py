@@ -1,31 +1,17 @@
-"""settings_export and csexport: files made on the server, fetched, verified, analysed, cleaned up."""
+"""The settings_export action plugin, on both backends: a backup made on the server, fetched, verified, kept."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import pytest
-from ec_harness import run_action
+from ec_harness import remote_leftovers, run_action
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.action.csexport import ActionModule as Csexport
 from ansible_collections.hybrid_identity.entra_connect.plugins.action.settings_export import (
     ActionModule as SettingsExport,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.action.staging_mode import ActionModule as StagingMode
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import LabBackend
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.directory import base_directory
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import WorldSettings
-
-ENTRA = "contoso.onmicrosoft.com - AAD"
-SALES = "OU=Sales,OU=CORP,DC=contoso,DC=com"
-
-pytestmark = pytest.mark.parametrize("backend", ["lab", "windows"])
-
-
-def remote_leftovers(lab: Path) -> list[Path]:
-    remote = lab / "remote"
-    return sorted(remote.rglob("EntraConnect-*")) if remote.exists() else []
 
 
 def backups(dest: Path, host: str = "aadc01") -> list[str]:
@@ -94,27 +80,6 @@ def test_settings_export_refuses_a_corrupt_transfer_and_leaves_nothing(backend, 
     assert "is corrupt: SHA-256" in result["msg"]
     assert backups(dest) == []
     assert remote_leftovers(lab) == []
-
-
-def test_csexport_fetches_and_gates_the_pending_deletes_of_an_ou_out_of_scope(backend, tmp_path):
-    lab, dest = tmp_path / "lab", tmp_path / "report"
-    host_vars = {"entra_connect_lab_server": {"staging": True, "excluded_containers": [SALES]}}
-    expected = sum(1 for o in base_directory(WorldSettings()).values() if o["dn"].endswith("," + SALES))
-    args = {"connectors": [ENTRA], "gates": {"max_deletes": 10}, "dest": str(dest)}
-    result, _unused = run_action(Csexport, args, backend=backend, lab_dir=lab, host_vars=host_vars, check_mode=True)
-    assert result["failed"] is True
-    assert result["summary"]["operations"]["delete"] == expected > 100
-    violation = result["gate"]["violations"][0]
-    assert (violation["rule"], violation["limit"], violation["actual"]) == ("max_deletes", 10, expected)
-    assert (dest / f"{ENTRA}.xml").is_file()
-    assert (dest / "summary.json").is_file()
-    assert remote_leftovers(lab) == []
-
-
-def test_csexport_names_an_unknown_connector(backend, tmp_path):
-    result, _unused = run_action(Csexport, {"connectors": ["fabrikam.com"]}, backend=backend, lab_dir=tmp_path)
-    assert result["failed"] is True
-    assert result["msg"] == (f"No connector named 'fabrikam.com' on aadc01; its connectors are: contoso.com, {ENTRA}")
 
 
 def test_settings_export_keeps_two_changes_within_one_second_apart(backend, tmp_path, monkeypatch):
