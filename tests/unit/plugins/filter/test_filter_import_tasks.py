@@ -36,3 +36,12 @@ def test_import_tasks_turn_import_limitations_into_operator_actions():
     assert import_tasks({"differences": []}) == []
     with pytest.raises(AnsibleFilterError, match="expects the registered result of config_compare"):
         TasksFilter().filters()["import_tasks"]("nope")
+
+
+def test_built_server_problems_wraps_the_build_check():
+    check = TasksFilter().filters()["built_server_problems"]
+    new = {"installed": False, "configured": False}
+    staging = {"configured": True, "staging_mode_enabled": True, "engine_version": "2.5.190.0", "service": None}
+    assert check(staging, "aadc03", new, "2.5.190.0") == []
+    with pytest.raises(AnsibleFilterError, match="before is NoneType"):
+        check(staging, "aadc03", None, "2.5.190.0")

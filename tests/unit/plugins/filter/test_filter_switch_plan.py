@@ -1,6 +1,11 @@
-"""The switch_plan filter plugin file (plugins/filter/switch_plan.py): servers_by_role."""
+"""The switch filter plugin file (plugins/filter/switch_plan.py): every filter's wrapper."""
 
 from __future__ import annotations
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.hybrid_identity.entra_connect.plugins.filter.switch_plan import FilterModule
 
 ACTIVE = {"installed": True, "configured": True, "staging_mode_enabled": False}
 STAGING = {"installed": True, "configured": True, "staging_mode_enabled": True}
@@ -9,9 +14,58 @@ BINARIES = {"installed": True, "configured": False, "staging_mode_enabled": None
 
 
 def test_servers_by_role_keeps_the_given_order():
-    from ansible_collections.hybrid_identity.entra_connect.plugins.filter.switch_plan import FilterModule
 
     roles = FilterModule().filters()["servers_by_role"](
         {"aadc03": MISSING, "aadc02": STAGING, "aadc01": ACTIVE, "aadc04": BINARIES}
     )
     assert roles == {"active": ["aadc01"], "staging": ["aadc02"], "not_configured": ["aadc03", "aadc04"]}
+
+
+FILTERS = (
+    __import__(
+        "ansible_collections.hybrid_identity.entra_connect.plugins.filter.switch_plan", fromlist=["FilterModule"]
+    )
+    .FilterModule()
+    .filters()
+)
+ACTIVE = {"installed": True, "configured": True, "staging_mode_enabled": False}
+STAGING = {"installed": True, "configured": True, "staging_mode_enabled": True}
+
+
+def _plan():
+    return FILTERS["switch_plan"]({"aadc01": "staging", "aadc02": "active"}, {"aadc01": ACTIVE, "aadc02": STAGING})
+
+
+def test_switch_plan_takes_a_candidate_and_refuses_a_bad_gate_before_any_change():
+    targeted = FILTERS["switch_plan"](None, {"aadc01": ACTIVE, "aadc02": STAGING}, candidate="aadc02")
+    assert (targeted["status"], targeted["candidate"], targeted["hosts"]["aadc01"]["demote"]) == (
+        "planned",
+        "aadc02",
+        True,
+    )
+    refused = FILTERS["switch_plan"](
+        {"aadc01": "active", "aadc02": "staging"}, {"aadc01": ACTIVE, "aadc02": STAGING}, gates={"max": 1}
+    )
+    assert refused["status"] == "refused" and "unknown key(s) max" in refused["messages"]["refused"]
+    with pytest.raises(AnsibleFilterError, match="switch candidate 'aadc09' is not a host"):
+        FILTERS["switch_plan"]({}, {"aadc01": ACTIVE}, candidate="aadc09")
+
+
+def test_switch_outcome_reads_nulls_and_skipped_reads_as_not_yet_read():
+    plan = _plan()
+    nothing = {"aadc01": None, "aadc02": {"skipped": True}}
+    out = FILTERS["switch_outcome"](plan, {"mid": nothing, "after": nothing, "promote": None})
+    assert out["status"] == "promoting" and not out["failed"]
+    still = FILTERS["switch_outcome"](plan, {"mid": {"aadc01": ACTIVE, "aadc02": STAGING}})
+    assert still["failed"] and still["message"].startswith("Still active after the demotion: aadc01")
+    with pytest.raises(AnsibleFilterError, match="unknown result"):
+        FILTERS["switch_outcome"](plan, {"promotion": {}})
+
+
+def test_switch_failure_and_upgrade_plan_wrappers():
+    failure = FILTERS["switch_failure"](_plan(), {"failed": True, "msg": "boom."}, None, "Promote the candidate")
+    assert failure == {"event": "step 'Promote the candidate' failed: boom.", "message": "boom"}
+    plan = FILTERS["upgrade_plan"]({"aadc01": ACTIVE, "aadc02": STAGING}, "2.5.190.0")
+    assert (plan["staging"], plan["active"], plan["candidate"]) == (["aadc02"], ["aadc01"], "aadc02")
+    with pytest.raises(AnsibleFilterError, match="upgrade_plan expects the server_info results by host"):
+        FILTERS["upgrade_plan"](["aadc01"], "2.5.190.0")
