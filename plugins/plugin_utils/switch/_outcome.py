@@ -187,12 +187,26 @@ def switch_failure(
     failed_result: dict[str, Any] | None,
     verdict: dict[str, Any] | None = None,
     step: str | None = None,
+    lost: list[str] | None = None,
 ) -> dict[str, str]:
-    """What the run report (``event``) and the failed job (``message``) say when a step of the switch failed."""
+    """What the run report (``event``) and the failed job (``message``) say when a step of the switch failed.
+
+    ``lost`` are the hosts that left the play (unreachable, or failed where no result reaches the
+    others): with no failed result of its own, the switch names them.
+    """
     error = str((failed_result or {}).get("msg") or "").strip()
     where = f"step '{step}'" if step else "a step"
     if (verdict or {}).get("verdict") == "blocked":
         event = f"{plan.get('candidate')} was blocked by the gates; nothing was changed on the active server"
+    elif error:
+        event = f"{where} failed: {error}"
+    elif lost:
+        error = (
+            f"{', '.join(sorted(lost))} is not answering or failed in the middle of the switch (its error is in "
+            "the job output above); read every server with hybrid_identity.entra_connect.server_info before "
+            "running switch_roles again"
+        )
+        event = error
     else:
-        event = f"{where} failed: {error}" if error else f"{where} failed without a message"
+        event = f"{where} failed without a message"
     return {"event": event, "message": error.removesuffix(".") or f"The switch stopped at {where}"}

@@ -144,3 +144,6 @@ def test_a_failure_names_the_gates_or_the_failed_step():
     other = switch_failure(p, {"failed": True, "msg": "boom"}, None, "Demote the active server")
     assert other == {"event": "step 'Demote the active server' failed: boom", "message": "boom"}
     assert switch_failure(p, None)["message"] == "The switch stopped at a step"
+    lost = switch_failure(p, None, None, None, ["aadc01"])
+    assert lost["message"].startswith("aadc01 is not answering or failed in the middle of the switch")
+    assert lost["event"] == lost["message"]
