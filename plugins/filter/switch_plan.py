@@ -65,9 +65,10 @@ def _switch_outcome(plan, results=None):
     )
 
 
-def _switch_failure(plan, failed_result=None, verdict=None, step=None):
+def _switch_failure(plan, failed_result=None, verdict=None, step=None, lost=None):
     plan = _dict(plan, "the switch_plan result", "switch_failure")
-    return switch_failure(plan, _optional(failed_result), _optional(verdict), str(step) if step else None)
+    lost = [str(host) for host in lost] if isinstance(lost, (list, tuple)) else None
+    return switch_failure(plan, _optional(failed_result), _optional(verdict), str(step) if step else None, lost)
 
 
 def _upgrade_plan(actual, version):

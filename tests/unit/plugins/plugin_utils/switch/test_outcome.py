@@ -105,6 +105,14 @@ def test_a_server_still_active_after_the_demotion_stops_before_the_promotion():
     assert switch_outcome(plan(), mid=after(active=None))["failed"] is False
 
 
+def test_a_server_not_read_after_the_demotion_stops_before_the_promotion():
+    # ansible-core 2.16: a host whose demotion failed leaves the block; the others read on.
+    mid = {**after(active=None), "aadc01": None}
+    out = switch_outcome(plan(), mid=mid)
+    assert (out["status"], out["failed"], out["active"]) == ("failed", True, ["aadc01"])
+    assert out["message"] == "not read after the demotion (may still be active): aadc01; aadc02 was not promoted"
+
+
 @pytest.mark.parametrize(
     ("active", "cycle", "problem"),
     [
@@ -144,3 +152,5 @@ def test_a_failure_names_the_gates_or_the_failed_step():
     other = switch_failure(p, {"failed": True, "msg": "boom"}, None, "Demote the active server")
     assert other == {"event": "step 'Demote the active server' failed: boom", "message": "boom"}
     assert switch_failure(p, None)["message"] == "The switch stopped at a step"
+    lost = switch_failure(p, {}, lost=["aadc01"])
+    assert lost == {"event": "a step failed: aadc01 not answering", "message": "aadc01 not answering"}
