@@ -16,7 +16,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv browser-deps test test-full lint ruff changelog ansible-lint sanity units pscheck molecule ee demo demo-bad clean bench lab-reset integration
+.PHONY: help venv browser-deps test test-full lint ruff changelog ansible-lint sanity units pscheck molecule ee demo demo-bad clean bench lab-reset integration integration-matrix
 
 help:
 	@echo "make demo  - swing migration against the lab (emulated servers, no Windows)"
@@ -63,6 +63,34 @@ units: venv
 # (screenshots in tests/output/browser/).
 integration: venv browser-deps
 	$(BIN)/pytest --no-cov -p no:cacheprovider -s tests/integration
+
+# The lab integration suite on other ansible-core versions (issue 15), one leg per venv made from
+# tests/integration/requirements-<leg>.txt with that leg's Python: core216 (ansible-core 2.16,
+# Python 3.11, what AAP 2.5/2.6 run) and core221 (the newest ansible-core, Python 3.13). The tests
+# run in the leg's venv and lab_runs.py takes ansible-playbook from it (ENTRA_CONNECT_VENV). The
+# browser test stays on .venv (`make integration`). A leg whose Python is missing is skipped with
+# a message, never silently: set PYTHON_core216= / PYTHON_core221= to a Python to run it.
+MATRIX_LEGS := core216 core221
+PYTHON_core216 ?= python3.11
+PYTHON_core221 ?= $(or $(lastword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13)),python3.13)
+
+integration-matrix: $(addprefix integration-,$(MATRIX_LEGS))
+	@echo "make integration-matrix: legs $(MATRIX_LEGS) done (see above for skipped legs)"
+
+integration-core%: $(COLLECTION_LINK)
+	@py='$(PYTHON_core$*)'; venv=.venv-core$*; req=tests/integration/requirements-core$*.txt; \
+	if ! command -v "$$py" >/dev/null 2>&1; then \
+		echo "integration-core$*: SKIPPED - $$py not found (set PYTHON_core$*=/path/to/python)" >&2; exit 0; fi; \
+	if [ ! -f $$venv/.installed ] || [ $$req -nt $$venv/.installed ] || [ requirements.txt -nt $$venv/.installed ]; then \
+		rm -rf $$venv; "$$py" -m venv $$venv; \
+		$$venv/bin/python -m pip install --quiet --upgrade pip; \
+		$$venv/bin/python -m pip install --quiet -r $$req; \
+		touch $$venv/.installed; fi; \
+	echo "integration-core$*: $$($$venv/bin/ansible-playbook --version | head -1), $$($$venv/bin/python --version)"; \
+	start=$$SECONDS; \
+	ENTRA_CONNECT_VENV=$$venv $$venv/bin/pytest -p no:cacheprovider -o addopts=-ra -s tests/integration \
+		--ignore=tests/integration/test_report_browser.py; \
+	echo "integration-core$*: passed in $$((SECONDS - start)) s"
 
 # The PowerShell checks (parse, then the helper contract and cmdlet catalogue); their own tests
 # run inside `units`.

@@ -17,7 +17,11 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = ROOT / ".venv" / "bin"
+#: The virtual environment whose ansible-playbook runs the playbooks: .venv by default, another
+#: one (a path, relative to the repository root or absolute) for the ansible-core version legs
+#: of `make integration-matrix`. The tests themselves may run in a different Python.
+VENV = ROOT / os.environ.get("ENTRA_CONNECT_VENV", ".venv")
+BIN = VENV / "bin"
 SMALL = {
     "entra_connect_lab_size": {"users": 200, "groups": 20, "contacts": 10},
     "entra_connect_poll_interval": 1,

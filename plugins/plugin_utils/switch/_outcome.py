@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_role
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._plan import servers_by_role
 
 STATUSES = (
@@ -96,12 +97,17 @@ def switch_outcome(
     }
     if plan.get("confirm_zero_active") and mid is not None:
         still = servers_by_role(mid)["active"]
-        if still:
+        # A host without a reading after the demotion (its demotion failed and the play moved on
+        # without it, as ansible-core 2.16 does in a block with a rescue) may still be active.
+        unread = [host for host, state in mid.items() if server_role(state) is None]
+        if still or unread:
+            parts = [f"Still active after the demotion: {', '.join(still)}"] if still else []
+            parts += [f"not read after the demotion (may still be active): {', '.join(unread)}"] if unread else []
             outcome.update(
                 status="failed",
                 failed=True,
-                active=still,
-                message=f"Still active after the demotion: {', '.join(still)}; {candidate} was not promoted",
+                active=still + unread,
+                message=f"{'; '.join(parts)}; {candidate} was not promoted",
             )
             return outcome
     if plan.get("promote"):

@@ -105,6 +105,14 @@ def test_a_server_still_active_after_the_demotion_stops_before_the_promotion():
     assert switch_outcome(plan(), mid=after(active=None))["failed"] is False
 
 
+def test_a_server_not_read_after_the_demotion_stops_before_the_promotion():
+    # ansible-core 2.16: a host whose demotion failed leaves the block; the others read on.
+    mid = {**after(active=None), "aadc01": None}
+    out = switch_outcome(plan(), mid=mid)
+    assert (out["status"], out["failed"], out["active"]) == ("failed", True, ["aadc01"])
+    assert out["message"] == "not read after the demotion (may still be active): aadc01; aadc02 was not promoted"
+
+
 @pytest.mark.parametrize(
     ("active", "cycle", "problem"),
     [
