@@ -101,12 +101,12 @@ def test_the_bad_promotion_is_stopped_by_the_gates(tmp_path):
 def test_rolling_upgrade_keeps_one_active_server_and_a_rerun_changes_nothing(tmp_path):
     inventory = make_inventory(tmp_path, declared={"aadc01": "active", "aadc02": "staging"})
     assert reset(inventory).rc == 0
-    installer = inventory.parent / "installers" / "AzureADConnect-2.4.18.0.msi"
-    extra = {"upgrade_version": "2.4.18.0", "upgrade_installer_src": str(installer)}
+    installer = inventory.parent / "installers" / "AzureADConnect-2.6.92.0.msi"
+    extra = {"upgrade_version": "2.6.92.0", "upgrade_installer_src": str(installer)}
     first = run_playbook(inventory, "upgrade", extra=extra)
     assert first.rc == 0, first.output[-3000:]
     servers = first.state()["servers"]
-    assert {h: s["engine_version"] for h, s in servers.items()} == {"aadc01": "2.4.18.0", "aadc02": "2.4.18.0"}
+    assert {h: s["engine_version"] for h, s in servers.items()} == {"aadc01": "2.6.92.0", "aadc02": "2.6.92.0"}
     assert first.active() == {"aadc01"}
     assert never_two_active(first) == []
     again = run_playbook(inventory, "upgrade", extra=extra)

@@ -29,7 +29,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.faults import Fault
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
 
-DEFAULT_VERSION = "2.3.20.0"
+DEFAULT_VERSION = "2.5.190.0"
 AUTO_UPGRADE_STATES = ("Enabled", "Disabled", "Suspended")
 
 
@@ -150,7 +150,7 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
     try:
         parse_version(version)
     except ValueError:
-        reader.problems.append(f"{where}.version must look like 2.4.18.0, got {version!r}")
+        reader.problems.append(f"{where}.version must look like 2.6.92.0, got {version!r}")
         version = DEFAULT_VERSION
     auto_upgrade = reader.get(raw, "auto_upgrade", str, "Enabled", where)
     if auto_upgrade not in AUTO_UPGRADE_STATES:

@@ -28,7 +28,7 @@ SCHEMA = json.loads((ROOT / "docs" / "schemas" / "run-summary.schema.json").read
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
 
-def info(staging, version="2.4.18.0", runs=None, installed=True, configured=True):
+def info(staging, version="2.6.92.0", runs=None, installed=True, configured=True):
     return {
         "installed": installed,
         "configured": configured,
@@ -65,7 +65,7 @@ def test_server_rows_follow_servers_by_role():
         "host": "a",
         "declared_role": "active",
         "actual_role": "active",
-        "version": "2.4.18.0",
+        "version": "2.6.92.0",
         "staging_mode": False,
         "last_successful_sync": "2026-11-24T07:00:00Z",
     }
@@ -213,7 +213,7 @@ def test_markdown_has_the_same_verdict_and_tables(failed_switch):
     assert text.startswith(
         "# Entra Connect role switch 20261124T072326Z\n\n**BLOCKED** — aadc02 must not be promoted. Failed."
     )
-    assert "| aadc02 | active | staging | 2.4.18.0 | yes | not read |" in text
+    assert "| aadc02 | active | staging | 2.6.92.0 | yes | not read |" in text
     assert "| pending delete and delete-add | 0 | 235 | **FAIL** |" in text
     assert "1. backup on all" in text and "6. confirm one active on aadc02" in text
     # Every table is preceded by a blank line, so no table runs into the one before it.
