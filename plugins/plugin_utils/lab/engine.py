@@ -36,6 +36,10 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
 
 SUCCESS = "success"
 THRESHOLD_EXCEEDED = "stopped-deletion-threshold-exceeded"
+#: What a failing import reports in the lab. An MIIS-era run result (FIM 2010 run status values);
+#: its exact wording on 2.x is unverified, and the collection treats every result but "success"
+#: as a failure, so the word does not matter to the code under test.
+IMPORT_FAILED = "stopped-extension-dll-exception"
 
 BASE_FLOWS: dict[str, tuple[tuple[str, str], ...]] = {
     "user": (

@@ -22,6 +22,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
     ignored_text,
     plan_text,
     server_rows,
+    support_notes,
 )
 
 STYLE = """
@@ -68,7 +69,9 @@ def _list(items: list[str]) -> str:
 def _servers(summary: dict[str, Any]) -> str:
     if not summary["servers"]:
         return "<p>No server was read in this run.</p>"
-    return _table(SERVER_HEADER, server_rows(summary))
+    notes = support_notes(summary)
+    support = f'<p class="fail">Support:</p>{_list(notes)}' if notes else ""
+    return _table(SERVER_HEADER, server_rows(summary)) + support
 
 
 def _plan(summary: dict[str, Any]) -> str:
