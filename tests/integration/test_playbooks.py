@@ -38,6 +38,14 @@ def test_swing_migration_tells_the_story_and_a_rerun_changes_nothing(lab):
         "aadc02": "staging",
         "aadc03": "active",
     }
+    # Each server's support status and the date it ends (2.6.92.0: the newest release, no end yet).
+    support = {s["host"]: (s["version"], s["support"]["ends_on"]) for s in run["servers"]}
+    assert support == {
+        "aadc01": ("2.5.190.0", "2027-02-02"),
+        "aadc02": ("2.5.190.0", "2027-02-02"),
+        "aadc03": ("2.6.92.0", None),
+    }
+    assert next(s for s in run["servers"] if s["host"] == "aadc03")["support"]["supported"] is True
 
 
 @pytest.mark.parametrize("playbook", PLAYBOOKS)
@@ -134,7 +142,7 @@ def test_a_swing_migration_waiting_for_the_operator_says_so_in_its_report_and_re
     assert again.active() == {"aadc03"}
 
 
-# The new server's pending employeeType updates (lab: 2.4.x adds the flow) with every limit raised
+# The new server's pending employeeType updates (lab: 2.6.1.0 adds the flow) with every limit raised
 # but max_total: only max_total can block them, on the verify path and on the switch path.
 TOTAL_ONLY = {"max_deletes": 100000, "max_adds": 100000, "max_updates": 100000, "max_total": 5}
 
