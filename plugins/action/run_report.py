@@ -14,7 +14,6 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
     write_run_report,
 )
 
-
 #: The inventory's rows of the versions table, read when the task gives no ``versions``.
 VERSIONS_VAR = "entra_connect_versions"
 

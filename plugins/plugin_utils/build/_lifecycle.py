@@ -262,9 +262,7 @@ def support_status(version: Any, today: date | None = None, table: VersionTable 
     ends = add_months(successor.released, table.retirement_months)
     why = f"12 months after {successor.version} was released on {successor.released.isoformat()}"
     if not known:
-        why = (
-            f"not in the versions table, so at the latest {why}; add it with its release date to {OVERRIDE_VAR}"
-        )
+        why = f"not in the versions table, so at the latest {why}; add it with its release date to {OVERRIDE_VAR}"
     days_left = (ends - today).days
     if days_left <= 0:
         return SupportStatus(

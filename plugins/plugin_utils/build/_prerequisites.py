@@ -6,10 +6,11 @@ Pure Python. The facts come from Get-EntraConnectPrerequisites; the rules are Mi
 ``how-to-connect-install-prerequisites.md`` and ``reference-connect-tls-enforcement.md``
 (MicrosoftDocs/entra-docs): a domain-joined Windows Server 2016, 2019, 2022 or 2025 with the full
 GUI (Server Core is not supported; Windows Server 2025 is supported since February 2026, "What's
-new in Microsoft Entra", docs/fundamentals/whats-new.md, ms.date 03/12/2026), .NET Framework 4.7.2 (the page's banner; its body names
-4.6.2 as the minimum), TLS 1.2 set in the registry for versions 2.3.20.0 to 2.4.129.0 (later
-versions do not require it before installation, but installation fails when TLS 1.2 is
-disabled). PowerShell 5.1, free disk and pending reboots are this collection's checks.
+new in Microsoft Entra", docs/fundamentals/whats-new.md, ms.date 03/12/2026), .NET Framework
+4.7.2 (the page's banner; its body names 4.6.2 as the minimum), TLS 1.2 set in the registry for
+versions 2.3.20.0 to 2.4.129.0 (later versions do not require it before installation, but
+installation fails when TLS 1.2 is disabled). PowerShell 5.1, free disk and pending reboots are this
+collection's checks.
 """
 
 from __future__ import annotations

@@ -150,7 +150,9 @@ def support_notes(summary: dict[str, Any]) -> list[str]:
     notes = []
     for s in summary["servers"]:
         support = s.get("support")
-        if support and (not support["supported"] or support["status"] == "unknown" or "days left" in support["message"]):
+        if support and (
+            not support["supported"] or support["status"] == "unknown" or "days left" in support["message"]
+        ):
             notes.append(f"{s['host']}: {support['message']}")
     return notes
 

@@ -165,7 +165,7 @@ def health_gates(
     max_age_hours: float,
     table: VersionTable | None = None,
 ) -> dict[str, Any]:
-    """Every health gate of a candidate: ``gates`` (each as a dict), ``reasons``, ``support``, the Entra import times."""
+    """Every health gate of a candidate: ``gates`` (as dicts), ``reasons``, ``support``, the Entra import times."""
     import_gate = entra_import_gate(host, info, now, max_age_hours)
     version, support = version_gate(host, info, now.date(), table)
     gates = [import_gate, scheduler_gate(host, info), version, upgrade_gate(host, info)]

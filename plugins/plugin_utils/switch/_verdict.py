@@ -17,8 +17,8 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import PromotionGates
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._lifecycle import version_table
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._health import health_gates
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_role
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._health import health_gates
 
 SCHEMA_VERSION = 1
 

@@ -46,7 +46,12 @@ def test_a_server_that_passes_every_gate_is_ready():
     result = verdict("aadc02", info(), {**info(staging=False), "computer_name": "AADC01"}, PASSED, PASSED, now=NOW)
     assert (result["verdict"], result["reasons"], result["reference"]) == ("ready", [], "AADC01")
     assert (result["sync_age_hours"], result["last_entra_import_at"]) == (1.0, "2026-11-24T05:00:00Z")
-    assert [g["gate"] for g in result["health_gates"] if g["passed"]] == ["entra_import", "scheduler", "version", "upgrade"]
+    assert [g["gate"] for g in result["health_gates"] if g["passed"]] == [
+        "entra_import",
+        "scheduler",
+        "version",
+        "upgrade",
+    ]
     assert (result["support"]["status"], result["support"]["ends_on"]) == ("supported", None)
 
 
