@@ -91,8 +91,17 @@ def _value_text(values: list[str]) -> str:
 class Analysis:
     """Accumulates one or more csexport files; optional row sinks receive CSV rows."""
 
-    def __init__(self, gates: Gates, change_rows=None, object_rows=None, keep_keys: bool = False) -> None:
+    def __init__(
+        self,
+        gates: Gates,
+        change_rows=None,
+        object_rows=None,
+        keep_keys: bool = False,
+        parallel_min_bytes: int | None = None,
+    ) -> None:
         self.gates = gates
+        #: Smallest file read by two processes (None: parallel.PARALLEL_MIN_BYTES); tests lower it.
+        self.parallel_min_bytes = parallel_min_bytes
         self.connectors: dict[str, Counts] = {}
         self.attributes: dict[str, Counter] = defaultdict(Counter)
         self.sections: Counter = Counter()
@@ -112,10 +121,10 @@ class Analysis:
         counts = self.connectors.setdefault(connector, Counts())
         if self.change_rows is None and self.object_rows is None and self.keys is None:
             # Counting only: a large file is read by two processes (see parallel.py).
-            ranges = parallel.split(path)
+            found = parallel.split(path, min_bytes=self.parallel_min_bytes)
             partials = (
-                parallel.analyse_in_parts(functools.partial(Analysis, self.gates), path, connector, ranges)
-                if ranges
+                parallel.analyse_in_parts(functools.partial(Analysis, self.gates), path, connector, *found)
+                if found
                 else None
             )
             if partials is not None:
@@ -301,6 +310,7 @@ def analyse(
     baseline: Iterable[str] | None = None,
     change_rows=None,
     object_rows=None,
+    parallel_min_bytes: int | None = None,
 ) -> dict[str, Any]:
     paths = list(paths)
     if not paths:
@@ -313,7 +323,9 @@ def analyse(
     labels = labels or [connector_label(p) for p in paths]
     gate_config = Gates.from_dict(gates)
     baseline = list(baseline or [])
-    analysis = Analysis(gate_config, change_rows, object_rows, keep_keys=bool(baseline))
+    analysis = Analysis(
+        gate_config, change_rows, object_rows, keep_keys=bool(baseline), parallel_min_bytes=parallel_min_bytes
+    )
     for path, label in zip(paths, labels, strict=True):
         analysis.add_file(path, label)
     result = {"summary": analysis.summary(), "gate": analysis.gate()}
