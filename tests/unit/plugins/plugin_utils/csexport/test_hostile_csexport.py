@@ -118,3 +118,38 @@ def test_memory_stays_flat_on_50_mb_of_siblings(tmp_path):
     message, grown_kib = run.stdout.strip().splitlines()
     assert "<x> at line 2 is not a <cs-object>" in message
     assert int(grown_kib) < 64 * 1024, f"the reader grew by {int(grown_kib) // 1024} MB"
+
+
+def unknown_operation_file(tmp_path):
+    path = tmp_path / "AAD.xml"
+    path.write_text(document([cs_object(0, "Delete"), cs_object(1, "update")]))
+    return str(path)
+
+
+def test_an_unknown_operation_fails_the_gates(tmp_path):
+    result = analysis.analyse([unknown_operation_file(tmp_path)], gates={"max_deletes": 0, "max_updates": 5})
+    assert result["summary"]["unknown_operations"] == {"Delete": 1}
+    assert result["gate"]["passed"] is False
+    (violation,) = result["gate"]["violations"]
+    assert violation["rule"] == "unknown_operations"
+    assert violation["message"].startswith(
+        "Gate unknown_operations failed for connector 'AAD': delta operation(s) 'Delete' (1) are none of add,"
+    )
+
+
+def test_an_unknown_operation_passes_only_when_allowed(tmp_path):
+    path = unknown_operation_file(tmp_path)
+    result = analysis.analyse([path], gates={"max_deletes": 0, "allow_unknown_operations": "true"})
+    assert result["gate"]["passed"] is True
+    assert "counted (gates.allow_unknown_operations)" in result["summary"]["warnings"][0]
+
+
+def test_max_total_counts_unknown_operations(tmp_path):
+    path = unknown_operation_file(tmp_path)
+    result = analysis.analyse([path], gates={"max_total": 1, "allow_unknown_operations": True})
+    assert [(v["rule"], v["actual"]) for v in result["gate"]["violations"]] == [("max_total", 2)]
+
+
+def test_allow_unknown_operations_must_be_a_boolean(tmp_path):
+    with pytest.raises(InputError, match=r"'gates.allow_unknown_operations': 'maybe'; use true or false"):
+        analysis.analyse([unknown_operation_file(tmp_path)], gates={"allow_unknown_operations": "maybe"})
