@@ -22,6 +22,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csex
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import (
     markdown_header,
     markdown_table,
+    md_text,
     safe_cell,
     to_json,
     write_files,
@@ -137,7 +138,7 @@ def render_markdown(result: dict[str, Any]) -> str:
             f"{comparison['only_baseline']}; in both: {comparison['both']}.",
         ]
     if summary["warnings"]:
-        lines += ["", "## Warnings", ""] + [f"- {w}" for w in summary["warnings"]]
+        lines += ["", "## Warnings", ""] + [f"- {md_text(w)}" for w in summary["warnings"]]
     return "\n".join(lines) + "\n"
 
 
