@@ -11,7 +11,10 @@ unless it is a regular file; callers that load a whole file read at most a limit
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import stat
+import time
 from typing import BinaryIO
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
@@ -63,3 +66,53 @@ def read_regular(path: str, limit: int, what: str = "file") -> bytes:
     if len(data) > limit:
         raise InputError(f"{path}: the {what} is larger than {limit:,} bytes; refusing to load it")
     return data
+
+
+#: A temporary file or folder of ours not touched for this long belongs to an interrupted run.
+STALE_AFTER_SECONDS = 3600
+#: The temporary names this collection makes in a destination folder: ``tempfile.mkstemp`` /
+#: ``mkdtemp`` with the prefix ``.<final name>.`` (report files, streamed CSV) or
+#: ``.settings_export-`` (a backup's workspace), then 8 random characters.
+TEMP_NAME = re.compile(r"^\.(?:[A-Za-z0-9_.-]+\.(?:json|md|csv|html)\.|settings_export-)[a-z0-9_]{8}$")
+
+
+def _newest_change(path: str) -> float:
+    newest = os.lstat(path).st_mtime
+    if os.path.isdir(path) and not os.path.islink(path):
+        for folder, dirs, files in os.walk(path):
+            for name in dirs + files:
+                try:
+                    newest = max(newest, os.lstat(os.path.join(folder, name)).st_mtime)
+                except OSError:
+                    continue
+    return newest
+
+
+def remove_stale_temp(folder: str, now: float | None = None, age: float = STALE_AFTER_SECONDS) -> list[str]:
+    """Remove our temporary files and folders in ``folder`` left by an interrupted run; return their paths.
+
+    Only names this collection makes (:data:`TEMP_NAME`) and only when nothing in them changed for
+    ``age`` seconds: a run writing at the same moment keeps touching its files, so they are never
+    taken. A missing folder has nothing to remove.
+    """
+    now = time.time() if now is None else now
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    removed = []
+    for name in sorted(names):
+        if not TEMP_NAME.match(name):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            if now - _newest_change(path) < age:
+                continue
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        except OSError:
+            continue  # another run removed it first, or it cannot be removed: left as it is
+        removed.append(path)
+    return removed
