@@ -62,6 +62,7 @@ class ActionModule(EntraConnectAction):
             "reasons": summary["reasons"],
             "summary": summary,
             "report_files": result["report_files"],
+            "removed_stale_files": result["removed_stale_files"],
             "verification": result["verification"],
             "report": {
                 "run_id": summary["run_id"],

@@ -80,6 +80,46 @@ function New-EntraConnectArchive {
     (Get-FileHash -LiteralPath $ArchivePath -Algorithm SHA256).Hash.ToLowerInvariant()
 }
 
+function Remove-EntraConnectStaleTempFolder {
+    <#
+    .SYNOPSIS
+    Removes the temp folders of Export- helpers that died (a killed job, a lost WinRM session)
+    before the caller removed them: only EntraConnect-<32 hex> folders directly in the temp
+    folder, and only when nothing in them changed for MaxAgeHours. Returns the removed paths.
+    .PARAMETER MaxAgeHours
+    A folder untouched for longer than this is stale; a running helper keeps touching its own.
+    #>
+    [CmdletBinding()]
+    [OutputType([string[]])]
+    param(
+        [int]$MaxAgeHours = 24
+    )
+    $root = [System.IO.Path]::GetTempPath()
+    $cutoff = [DateTime]::UtcNow.AddHours(-$MaxAgeHours)
+    $removed = New-Object -TypeName 'System.Collections.Generic.List[string]'
+    foreach ($folder in @(Get-ChildItem -LiteralPath $root -Directory -Filter 'EntraConnect-*' -ErrorAction SilentlyContinue)) {
+        if ($folder.Name -notmatch '^EntraConnect-[0-9a-fA-F]{32}$') {
+            continue
+        }
+        $newest = $folder.LastWriteTimeUtc
+        foreach ($item in @(Get-ChildItem -LiteralPath $folder.FullName -Recurse -Force -ErrorAction SilentlyContinue)) {
+            if ($item.LastWriteTimeUtc -gt $newest) {
+                $newest = $item.LastWriteTimeUtc
+            }
+        }
+        if ($newest -lt $cutoff) {
+            try {
+                Remove-Item -LiteralPath $folder.FullName -Recurse -Force -ErrorAction Stop
+                $removed.Add($folder.FullName)
+            }
+            catch {
+                Write-Verbose -Message ("Left the stale temp folder '{0}': {1}" -f $folder.FullName, $_.Exception.Message)
+            }
+        }
+    }
+    , $removed.ToArray()
+}
+
 function ConvertTo-EntraConnectSchedulerResult {
     <#
     .SYNOPSIS
@@ -618,6 +658,7 @@ function Export-EntraConnectServerConfiguration {
     $ErrorActionPreference = 'Stop'
     $WhatIfPreference = $false
     $null = Import-EntraConnectADSync
+    $stale = @(Remove-EntraConnectStaleTempFolder)
     $temp = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('EntraConnect-' + [guid]::NewGuid().ToString('N'))
     $content = Join-Path -Path $temp -ChildPath 'content'
     $archive = Join-Path -Path $temp -ChildPath 'settings.zip'
@@ -648,6 +689,7 @@ function Export-EntraConnectServerConfiguration {
             archive_sha256 = $sha256
             archive_size = [int64](Get-Item -LiteralPath $archive).Length
             files = $files
+            removed_stale_temp = [string[]]$stale
             product_version = $versionValue
             staging_mode_enabled = [bool](Get-ADSyncScheduler).StagingModeEnabled
             exported_at = ConvertTo-EntraConnectUtcString -Value ([DateTime]::UtcNow)
@@ -681,6 +723,7 @@ function Export-EntraConnectConnectorSpace {
     $WhatIfPreference = $false
     $installPath = Import-EntraConnectADSync
     $csexport = Join-Path -Path $installPath -ChildPath 'Bin\csexport.exe'
+    $stale = @(Remove-EntraConnectStaleTempFolder)
     $temp = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('EntraConnect-' + [guid]::NewGuid().ToString('N'))
     $content = Join-Path -Path $temp -ChildPath 'content'
     $archive = Join-Path -Path $temp -ChildPath 'csexport.zip'
@@ -700,6 +743,7 @@ function Export-EntraConnectConnectorSpace {
             archive_sha256 = $sha256
             archive_size = [int64](Get-Item -LiteralPath $archive).Length
             files = @('csexport.xml')
+            removed_stale_temp = [string[]]$stale
             output = $output
         }
     }

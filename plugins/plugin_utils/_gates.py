@@ -22,9 +22,11 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._err
 LIMITS = ("max_deletes", "max_adds", "max_updates", "max_total")
 #: Lists of names the pending-export gates leave out (compared case-insensitively).
 IGNORES = ("ignore_attributes", "ignore_object_types")
+#: Switches of the pending-export gates (booleans, default false).
+SWITCHES = ("allow_unknown_operations",)
 #: Promotion-only gates (numbers >= 0).
 PROMOTION = ("count_tolerance_percent", "max_sync_age_hours")
-CSEXPORT_KEYS = (*LIMITS, *IGNORES)
+CSEXPORT_KEYS = (*LIMITS, *IGNORES, *SWITCHES)
 PROMOTION_KEYS = (*CSEXPORT_KEYS, *PROMOTION)
 DEFAULT_NAME = "entra_connect_gates"
 
@@ -39,6 +41,7 @@ class PromotionGates:
     max_total: int | None = None
     ignore_attributes: list[str] = field(default_factory=list)
     ignore_object_types: list[str] = field(default_factory=list)
+    allow_unknown_operations: bool = False
     count_tolerance_percent: float = 5
     max_sync_age_hours: float = 24
 
@@ -62,6 +65,7 @@ class PromotionGates:
             "max_total": self.max_total,
             "ignore_attributes": list(self.ignore_attributes),
             "ignore_object_types": list(self.ignore_object_types),
+            "allow_unknown_operations": self.allow_unknown_operations,
         }
 
 
@@ -91,6 +95,11 @@ def validate(data: Any, allowed: tuple[str, ...], name: str = DEFAULT_NAME) -> d
                 problems.append(f"'{name}.{key}': {value!r}; use a list of names, for example [employeeType]")
                 continue
             value = list(value)
+        elif key in SWITCHES:
+            value = _boolean(value)
+            if value is None:
+                problems.append(f"'{name}.{key}': {data[key]!r}; use true or false")
+                continue
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             problems.append(f"'{name}.{key}': {value!r}; use a number >= 0")
             continue
@@ -98,6 +107,18 @@ def validate(data: Any, allowed: tuple[str, ...], name: str = DEFAULT_NAME) -> d
     if problems:
         raise InputError(f"Invalid value given for '{name}': " + "; ".join(problems))
     return clean
+
+
+def _boolean(value: Any) -> bool | None:
+    """A boolean as YAML or an AWX survey gives it (true, "true", "yes", "1"...); None if it is not one."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, (str, int)) else None
+    if text in ("true", "yes", "on", "1", "y"):
+        return True
+    if text in ("false", "no", "off", "0", "n", ""):
+        return False
+    return None
 
 
 def _whole(value: Any) -> bool:

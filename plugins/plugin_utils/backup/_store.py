@@ -5,12 +5,14 @@
 ``<dest>/<host>/<UTC timestamp>[-N]/`` holds the unpacked export (``ServerConfiguration/`` and the
 synchronization policy JSON files), the archive as fetched and ``manifest.json``. A backup is
 built in a workspace beside the backups and moved into place with one rename, so a backup folder
-is either whole or absent. A new backup is stored only when its settings, compared normalised,
+is either whole or absent; a workspace left by an interrupted run is removed by the next one once
+stale (``_files.remove_stale_temp``). A new backup is stored only when its settings, compared normalised,
 differ from the newest one. No Ansible import: the action fetches, this module decides and writes.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._files import remove_stale_temp
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import to_json
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._archives import extract, file_hashes
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig.compare import (
@@ -108,13 +111,26 @@ def manifest(host: str, exported: dict[str, Any], files: dict[str, str]) -> dict
     }
 
 
-def commit(content: Path, archive: Path, target: Path, host: str, exported: dict[str, Any]) -> dict[str, Any]:
-    """Move the backup into place in one rename, manifest included; return the manifest."""
+def commit(content: Path, archive: Path, target: Path, host: str, exported: dict[str, Any]) -> tuple[Path, dict]:
+    """Move the backup into place in one rename, manifest included; return where it went and the manifest.
+
+    Two backups of the same host in the same second both choose the same free name: the rename
+    of the second fails because the first one's folder is there now (EEXIST or ENOTEMPTY, never a
+    merge), so it takes the next free name and renames again.
+    """
     written = manifest(host, exported, file_hashes(content))
     shutil.move(str(archive), str(content / ARCHIVE))
     (content / MANIFEST).write_text(to_json(written), encoding="utf-8")
-    os.rename(content, target)
-    return written
+    name = BACKUP_NAME.match(target.name)
+    for _attempt in range(100):
+        try:
+            os.rename(content, target)
+            return target, written
+        except OSError as err:
+            if err.errno not in (errno.EEXIST, errno.ENOTEMPTY) or name is None:
+                raise
+            target = free_name(target.parent, name[1])
+    raise EntraConnectError(f"{target.parent}: no free backup name for {name[1]} after 100 tries; nothing was stored")
 
 
 def prune(host_dir: Path, retention: int) -> list[str]:
@@ -160,6 +176,7 @@ def store_backup(
         The settings_export result keys, ``changed`` included.
     """
     content = archive.parent / "content"
+    stale = [] if check_mode else remove_stale_temp(str(host_dir))
     extract(archive, content)
     existing = backups(host_dir)
     newest = existing[-1] if existing else None
@@ -169,6 +186,7 @@ def store_backup(
         "staging_mode_enabled": exported["staging_mode_enabled"],
         "differences": differences,
         "previous_path": str(newest) if newest else None,
+        "removed_stale_files": stale,
     }
     if same:
         removed = [] if check_mode else prune(host_dir, retention)
@@ -183,6 +201,7 @@ def store_backup(
     result["path"] = str(target)
     if check_mode:
         return {"changed": True, **result, "removed": [], "settings_file": settings_file(content)}
-    written = commit(content, archive, target, host, exported)
+    target, written = commit(content, archive, target, host, exported)
+    result["path"] = str(target)
     removed = prune(host_dir, retention)
     return {"changed": True, **result, "removed": removed, "settings_file": settings_file(target), "manifest": written}

@@ -32,7 +32,7 @@ GATE_LIMITS = {
     "max_deletes": ("delete", "delete-add"),
     "max_adds": ("add",),
     "max_updates": ("update", "replace"),
-    "max_total": OPERATIONS,
+    "max_total": None,  # every operation, the unknown ones too
 }
 #: Multi-valued changes with more values than this show counts only, like CSExportAnalyzer.
 MAX_LISTED_VALUES = 10
@@ -46,6 +46,8 @@ class Gates:
     max_total: int | None = None
     ignore_attributes: frozenset[str] = frozenset()
     ignore_object_types: frozenset[str] = frozenset()
+    #: Delta operations outside OPERATIONS fail the gates unless this is set.
+    allow_unknown_operations: bool = False
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Gates:
@@ -55,6 +57,7 @@ class Gates:
             **{key: clean.get(key) for key in GATE_LIMITS},
             ignore_attributes=frozenset(a.casefold() for a in clean.get("ignore_attributes") or []),
             ignore_object_types=frozenset(t.casefold() for t in clean.get("ignore_object_types") or []),
+            allow_unknown_operations=bool(clean.get("allow_unknown_operations")),
         )
 
 
@@ -91,8 +94,17 @@ def _value_text(values: list[str]) -> str:
 class Analysis:
     """Accumulates one or more csexport files; optional row sinks receive CSV rows."""
 
-    def __init__(self, gates: Gates, change_rows=None, object_rows=None, keep_keys: bool = False) -> None:
+    def __init__(
+        self,
+        gates: Gates,
+        change_rows=None,
+        object_rows=None,
+        keep_keys: bool = False,
+        parallel_min_bytes: int | None = None,
+    ) -> None:
         self.gates = gates
+        #: Smallest file read by two processes (None: parallel.PARALLEL_MIN_BYTES); tests lower it.
+        self.parallel_min_bytes = parallel_min_bytes
         self.connectors: dict[str, Counts] = {}
         self.attributes: dict[str, Counter] = defaultdict(Counter)
         self.sections: Counter = Counter()
@@ -112,10 +124,10 @@ class Analysis:
         counts = self.connectors.setdefault(connector, Counts())
         if self.change_rows is None and self.object_rows is None and self.keys is None:
             # Counting only: a large file is read by two processes (see parallel.py).
-            ranges = parallel.split(path)
+            found = parallel.split(path, min_bytes=self.parallel_min_bytes)
             partials = (
-                parallel.analyse_in_parts(functools.partial(Analysis, self.gates), path, connector, ranges)
-                if ranges
+                parallel.analyse_in_parts(functools.partial(Analysis, self.gates), path, connector, *found)
+                if found
                 else None
             )
             if partials is not None:
@@ -173,7 +185,12 @@ class Analysis:
         if operation not in OPERATIONS:
             if not self.unknown_operations[operation]:
                 self.warnings.append(
-                    f"{connector}: unknown delta operation '{operation}' (first on {obj.dn}); counted, not gated"
+                    f"{connector}: unknown delta operation '{operation}' (first on {obj.dn}); "
+                    + (
+                        "counted (gates.allow_unknown_operations)"
+                        if self.gates.allow_unknown_operations
+                        else "counted; it fails the gates unless gates.allow_unknown_operations is true"
+                    )
                 )
             self.unknown_operations[operation] += 1
         counts.objects += 1
@@ -236,7 +253,8 @@ class Analysis:
             if limit is None:
                 continue
             for connector, counts in sorted(self.connectors.items()):
-                actual = sum(counts.operations.get(op, 0) for op in operations)
+                chosen = counts.operations if operations is None else operations
+                actual = sum(counts.operations.get(op, 0) for op in chosen)
                 if actual > limit:
                     violations.append(
                         {
@@ -246,6 +264,22 @@ class Analysis:
                             "connector": connector,
                             "message": f"Gate {rule} failed for connector '{connector}': {actual} > limit {limit}; "
                             f"review pending-exports.csv or raise gates.{rule}",
+                        }
+                    )
+        if not self.gates.allow_unknown_operations:
+            for connector, counts in sorted(self.connectors.items()):
+                unknown = {op: n for op, n in sorted(counts.operations.items()) if op not in OPERATIONS}
+                if unknown:
+                    found = ", ".join(f"'{op}' ({n})" for op, n in unknown.items())
+                    violations.append(
+                        {
+                            "rule": "unknown_operations",
+                            "limit": 0,
+                            "actual": sum(unknown.values()),
+                            "connector": connector,
+                            "message": f"Gate unknown_operations failed for connector '{connector}': delta "
+                            f"operation(s) {found} are none of {', '.join(OPERATIONS)}; review "
+                            "pending-exports.csv or set gates.allow_unknown_operations",
                         }
                     )
         return {"passed": not violations, "violations": violations}
@@ -301,6 +335,7 @@ def analyse(
     baseline: Iterable[str] | None = None,
     change_rows=None,
     object_rows=None,
+    parallel_min_bytes: int | None = None,
 ) -> dict[str, Any]:
     paths = list(paths)
     if not paths:
@@ -313,7 +348,9 @@ def analyse(
     labels = labels or [connector_label(p) for p in paths]
     gate_config = Gates.from_dict(gates)
     baseline = list(baseline or [])
-    analysis = Analysis(gate_config, change_rows, object_rows, keep_keys=bool(baseline))
+    analysis = Analysis(
+        gate_config, change_rows, object_rows, keep_keys=bool(baseline), parallel_min_bytes=parallel_min_bytes
+    )
     for path, label in zip(paths, labels, strict=True):
         analysis.add_file(path, label)
     result = {"summary": analysis.summary(), "gate": analysis.gate()}

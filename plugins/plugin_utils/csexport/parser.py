@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._files import open_regular
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._xml import (
     SAFE_PARSER_OPTIONS,
     etree,
@@ -162,31 +163,98 @@ def _check_document(path: str, root) -> None:
         raise InputError(f"{path}: the file declares a DTD, which csexport never writes; refusing it")
 
 
+#: The root element must start within this many bytes (csexport writes it on the second line).
+ROOT_WITHIN_BYTES = 1 << 20
+
+
+class _WatchedSource:
+    """The file as lxml reads it, in chunks; before each chunk the tree so far is checked.
+
+    iterparse with a tag filter hands back only the elements asked for, so anything else under
+    the root would pile up in memory unseen (100 MB of ``<x/>`` siblings took 3 GB). lxml asks
+    for the next chunk only once every queued event was handled, so the root then holds at most
+    the last object, already cleared, and the element being read: anything else is refused here.
+    """
+
+    __slots__ = ("_check", "_handle", "read_bytes")
+
+    def __init__(self, handle: BinaryIO, check) -> None:
+        self._handle = handle
+        self._check = check
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        self._check()
+        data = self._handle.read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+def _not_an_object(path: str, element) -> InputError:
+    tag = element.tag if isinstance(element.tag, str) else "an XML node"
+    line = f" at line {element.sourceline}" if element.sourceline else ""
+    return InputError(
+        f"{path}: not a csexport file: <{tag}>{line} is not a <cs-object>; csexport writes only <cs-object> "
+        "elements under <cs-objects>; nothing was written"
+    )
+
+
 def iter_cs_objects(path: str, source: Any = None) -> Iterator[CsObject]:
     """Yield the objects of a csexport XML file, one at a time.
 
     ``source`` (a binary file object) replaces the file at ``path``, which then only names it in
-    messages; the parallel reader uses it for one part of a large file.
+    messages; the parallel reader uses it for one part of a large file. The file itself must be a
+    regular file (a FIFO or a device is refused, never read). Only ``<cs-object>`` elements may
+    sit under the root; each is cleared after use, so memory stays flat whatever the file holds.
     """
     require_lxml()
+    handle = open_regular(path, "csexport file") if source is None else source
+    root = None
+
+    def check_tree() -> None:
+        if root is None:
+            if watched.read_bytes > ROOT_WITHIN_BYTES:
+                raise InputError(
+                    f"{path}: not a csexport file: no root element <cs-objects> in the first "
+                    f"{ROOT_WITHIN_BYTES:,} bytes"
+                )
+            return
+        for child in root:
+            if child.tag != "cs-object":
+                raise _not_an_object(path, child)
+
+    watched = _WatchedSource(handle, check_tree)
     try:
         context = etree.iterparse(
-            path if source is None else source, events=("end",), tag="cs-object", **SAFE_PARSER_OPTIONS
+            watched, events=("start", "end"), tag=("cs-objects", "cs-object"), **SAFE_PARSER_OPTIONS
         )
-        checked = False
-        for _event, element in context:
+        for event, element in context:
+            if event == "start":
+                if root is None and element.tag == "cs-objects" and element.getparent() is None:
+                    _check_document(path, element)
+                    root = element
+                continue
+            if element.tag != "cs-object":
+                continue
             parent = element.getparent()
-            if not checked:
-                _check_document(path, parent)
-                checked = True
+            if parent is not root:  # under another root, or inside another element
+                if root is None:
+                    _check_document(path, element.getroottree().getroot())
+                raise _not_an_object(path, parent)
             yield _cs_object(element)
             element.clear(keep_tail=False)
             # Drop the processed siblings so the tree never grows (lxml's iterparse advice).
             while element.getprevious() is not None:
+                if parent[0].tag != "cs-object":
+                    raise _not_an_object(path, parent[0])
                 del parent[0]
-        if not checked:
+        if root is None:
             _check_document(path, context.root)
+        check_tree()
     except etree.XMLSyntaxError as err:
         raise _syntax_error(path, err) from None
     except OSError as err:
         raise InputError(f"{path}: cannot be read: {err.strerror or err}") from None
+    finally:
+        if source is None:
+            handle.close()

@@ -5,7 +5,8 @@
 The two CSV files can hold a row per object and attribute of a million-object export, so rows
 stream into temporary files in the destination while the XML is read; only when the analysis
 succeeds are all files renamed into place. On any error the temporary files are removed and an
-earlier report in the same folder stays as it was.
+earlier report in the same folder stays as it was; those of a run that was killed are removed by
+the next run once stale, and the result says so (``removed_stale_files``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import tempfile
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._files import remove_stale_temp
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import gate_failure
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import analyse
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import (
     markdown_header,
     markdown_table,
+    md_text,
     safe_cell,
     to_json,
     write_files,
@@ -65,6 +68,8 @@ class StreamingReport:
             os.makedirs(dest, exist_ok=True)
         except OSError as err:
             raise InputError(f"{dest}: cannot create the report folder: {err.strerror}") from None
+        #: Temporary files of an interrupted earlier run in this folder, removed now.
+        self.removed_stale = remove_stale_temp(dest)
         self._files: dict[str, tuple[str, Any]] = {}
         self.change_rows = self._open("pending-exports.csv", CHANGE_HEADER)
         self.object_rows = self._open("pending-objects.csv", OBJECT_HEADER)
@@ -137,7 +142,7 @@ def render_markdown(result: dict[str, Any]) -> str:
             f"{comparison['only_baseline']}; in both: {comparison['both']}.",
         ]
     if summary["warnings"]:
-        lines += ["", "## Warnings", ""] + [f"- {w}" for w in summary["warnings"]]
+        lines += ["", "## Warnings", ""] + [f"- {md_text(w)}" for w in summary["warnings"]]
     return "\n".join(lines) + "\n"
 
 
@@ -167,6 +172,7 @@ def analyse_with_report(
             object_rows=report.object_rows if report else None,
         )
         if report:
+            result["removed_stale_files"] = report.removed_stale
             result["report_files"] = report.commit(result, render_markdown(result))
             for source, name in evidence:
                 target = os.path.join(dest, name)

@@ -241,6 +241,7 @@ class LabHelpers:
 
     def export_server_configuration(self, server: LabServer) -> dict[str, Any]:
         self._require_engine(server)
+        stale = remote.remove_stale_temp(self.remote_dir)
         temp, content = remote.new_temp(self.remote_dir)
         files.write_server_configuration(server, content / "ServerConfiguration")
         if server.policy_applied_at:
@@ -248,6 +249,7 @@ class LabHelpers:
             (content / name).write_text(text, encoding="utf-8")
         result = remote.archive(temp, content, "settings.zip")
         result.update(
+            removed_stale_temp=stale,
             product_version=server.running_version,
             staging_mode_enabled=server.staging_enabled,
             exported_at=clock.now(),
@@ -262,6 +264,7 @@ class LabHelpers:
                 f"csexport.exe failed for connector '{ConnectorName}' with exit code 1: "
                 "Failed to export connector space."
             )
+        stale = remote.remove_stale_temp(self.remote_dir)
         temp, content = remote.new_temp(self.remote_dir)
         xml = content / "csexport.xml"
         excluded = server.excluded_containers or []
@@ -289,6 +292,7 @@ class LabHelpers:
         count = files.write_csexport(xml, Filter, pending, desired, current, section)
         result = remote.archive(temp, content, "csexport.zip")
         result["files"] = ["csexport.xml"]
+        result["removed_stale_temp"] = stale
         result["output"] = f"Successfully exported connector space to file '{xml}' ({count} objects)."
         return result
 

@@ -9,6 +9,9 @@ A lab server's ``C:\\`` is ``lab_dir/remote/<host>/C/``. Export helpers write in
 from __future__ import annotations
 
 import hashlib
+import re
+import shutil
+import time
 import uuid
 import zipfile
 from pathlib import Path
@@ -26,6 +29,29 @@ def local_path(remote_dir: Path, host: str, windows_path: str) -> Path:
     if not drive or len(drive) != 1 or ".." in parts:
         raise HelperError(f"{host}: the lab emulates local paths like C:\\folder\\file only, not {windows_path!r}")
     return remote_dir.joinpath(drive.upper(), *parts)
+
+
+#: An EntraConnect-<guid> folder untouched for this long belongs to a helper that died.
+STALE_TEMP_SECONDS = 24 * 3600
+_TEMP_NAME = re.compile(r"^EntraConnect-[0-9a-fA-F]{32}$")
+
+
+def remove_stale_temp(remote_dir: Path, now: float | None = None) -> list[str]:
+    """Remove the temp folders of export helpers that died (Remove-EntraConnectStaleTempFolder).
+
+    The same rule as the helper: only ``EntraConnect-<32 hex>`` folders, only when nothing in
+    them changed for 24 hours (file times, as on the server).
+    """
+    now = time.time() if now is None else now
+    removed = []
+    for folder in sorted(remote_dir.glob(TEMP_PREFIX + "*")) if remote_dir.is_dir() else []:
+        if not folder.is_dir() or not _TEMP_NAME.match(folder.name):
+            continue
+        newest = max([folder.stat().st_mtime, *(p.stat().st_mtime for p in folder.rglob("*"))])
+        if now - newest > STALE_TEMP_SECONDS:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(str(folder))
+    return removed
 
 
 def new_temp(remote_dir: Path) -> tuple[Path, Path]:

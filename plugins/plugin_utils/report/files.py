@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from typing import Any
@@ -20,6 +21,31 @@ from typing import Any
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import (
     InputError,
 )
+
+#: First characters a spreadsheet may run as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Characters with a meaning in Markdown or HTML, escaped in text from a server.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")
+#: A list marker at the start of a list item's text (CommonMark §5.2): "- ", "+ ", "1. ", "1) ".
+_MARKDOWN_LEADING = re.compile(r"^([ \t]*\d{0,9})([-+.)])(?=[ \t]|$)")
+
+
+class Markup(str):
+    """Text the report itself writes as Markdown (for example ``**FAIL**``): never escaped."""
+
+
+def md_text(value: Any, line_start: bool = True) -> str:
+    """Text from a server, safe in Markdown: HTML and Markdown characters backslash-escaped, one line.
+
+    A connector name, DN or message could otherwise inject HTML or links into report.md.
+    ``line_start``: the text starts a line (a list item), so a list marker there is escaped too.
+    """
+    if isinstance(value, Markup):
+        return str(value)
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    text = " ".join(text.splitlines())
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_LEADING.sub(r"\1\\\2", text) if line_start else text
 
 
 def to_json(data: Any) -> str:
@@ -41,8 +67,9 @@ def safe_cell(value: Any) -> str:
         return ""
     if not isinstance(value, str):
         return json.dumps(value, sort_keys=True) if isinstance(value, (list, dict, bool)) else str(value)
-    # Spreadsheet formula injection: a text cell must not start with a formula character.
-    if value[:1] in ("=", "+", "-", "@"):
+    # Spreadsheet formula injection: a text cell must not start with a formula character
+    # (OWASP "CSV Injection": = + - @, tab and carriage return).
+    if value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
 
@@ -78,10 +105,12 @@ def markdown_header(title: str, gate: dict[str, Any], counts: str) -> list[str]:
 
 
 def md_cell(value: Any) -> str:
-    """One Markdown table cell: JSON for non-text, pipes escaped, one line, at most 120 characters."""
+    """One Markdown table cell: JSON for non-text, Markdown and HTML escaped, one line, at most 120 characters."""
+    if isinstance(value, Markup):
+        return str(value)
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    text = text.replace("|", "\\|").replace("\n", " ")
-    return text if len(text) <= 120 else text[:117] + "..."
+    text = text if len(text) <= 120 else text[:117] + "..."
+    return md_text(text, line_start=False)
 
 
 def markdown_table(header: list[str], rows: Iterable[Iterable[Any]], title: str = "") -> list[str]:

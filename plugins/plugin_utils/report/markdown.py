@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import markdown_table
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import (
+    Markup,
+    markdown_table,
+    md_text,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.view import (
     SERVER_HEADER,
     TITLES,
@@ -38,8 +42,10 @@ def _verification(entry: dict[str, Any], links_from: str = "") -> list[str]:
         f"Compared with the active server {entry.get('reference') or 'none'}.",
     ]
     if entry["reasons"]:
-        lines += [""] + [f"- {r}" for r in entry["reasons"]]
-    rows = [[r["gate"], r["limit"], r["actual"], "pass" if r["passed"] else "**FAIL**"] for r in gate_rows(entry)]
+        lines += [""] + [f"- {md_text(r)}" for r in entry["reasons"]]
+    rows = [
+        [r["gate"], r["limit"], r["actual"], "pass" if r["passed"] else Markup("**FAIL**")] for r in gate_rows(entry)
+    ]
     lines += markdown_table(["gate", "limit", "actual", "result"], rows, "Gates")
     lines += ["", ignored_text(entry)]
     config = entry["config"]
@@ -95,7 +101,7 @@ def render(summary: dict[str, Any]) -> str:
         f"**{banner}** — {detail}",
     ]
     if summary["reasons"]:
-        lines += [""] + [f"- {r}" for r in summary["reasons"]]
+        lines += [""] + [f"- {md_text(r)}" for r in summary["reasons"]]
     lines += markdown_table(SERVER_HEADER, server_rows(summary), "Servers")
     notes = support_notes(summary)
     if notes:

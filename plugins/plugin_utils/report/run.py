@@ -20,6 +20,7 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import parse_time
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._files import remove_stale_temp
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._lifecycle import (
     VersionTable,
     server_support,
@@ -248,6 +249,9 @@ def write_run_report(
     verifications = verifications or {}
     if event and event["status"] == "verified" and not event.get("message"):
         event = {**event, "message": verdict_words(verifications)}
+    stale = remove_stale_temp(run_dir)
+    for host in sorted(verifications or {}):
+        stale += remove_stale_temp(os.path.join(run_dir, "verify", host))
     state = record(run_dir, kind, servers, declared, event, now, plan, version_table(versions))
     written = []
     for host, entry in sorted((verifications or {}).items()):
@@ -272,6 +276,7 @@ def write_run_report(
     return {
         "summary": summary,
         "report_files": files + written,
+        "removed_stale_files": stale,
         "verification": {
             "verdicts": {host: entry["verdict"] for host, entry in sorted(verifications.items())},
             "blocked": blocked,

@@ -3,18 +3,22 @@
 """Unpack the zip archives the Export- helpers make. For internal collection use only.
 
 Windows PowerShell 5.1 on .NET Framework before 4.6.1 writes ``ZipFile.CreateFromDirectory``
-entries with backslashes; both separators are accepted. Entries that are absolute or climb out
-with ``..`` are refused before anything is written.
+entries with backslashes; both separators are accepted. Entries that are empty, absolute, climb
+out with ``..``, appear twice or are encrypted are refused before anything is written (``_zip.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._zip import (
+    copy_entry,
+    file_entries,
+    open_archive,
+)
 
 MAX_TOTAL_BYTES = 4 * 1024**3
 
@@ -22,13 +26,7 @@ MAX_TOTAL_BYTES = 4 * 1024**3
 def safe_members(archive: zipfile.ZipFile, source: str) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
     members = []
     total = 0
-    for info in archive.infolist():
-        if info.is_dir():
-            continue
-        name = info.filename.replace("\\", "/")
-        path = PurePosixPath(name)
-        if name.startswith("/") or ".." in path.parts or (len(name) > 1 and name[1] == ":"):
-            raise InputError(f"{source}: unsafe entry '{info.filename}' (absolute path or '..'); refusing to unpack")
+    for info, path in file_entries(archive, source):
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
             raise InputError(f"{source}: uncompressed size over {MAX_TOTAL_BYTES} bytes; refusing to unpack")
@@ -37,19 +35,21 @@ def safe_members(archive: zipfile.ZipFile, source: str) -> list[tuple[zipfile.Zi
 
 
 def extract(zip_path: Path, dest: Path) -> list[str]:
-    """Unpack ``zip_path`` into ``dest`` (created); return the relative names (forward slashes)."""
-    try:
-        archive = zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, OSError) as err:
-        raise InputError(f"{zip_path}: not a readable zip file: {err}") from None
+    """Unpack ``zip_path`` into ``dest`` (created); return the relative names (forward slashes).
+
+    A damaged archive or entry is an InputError naming it; the whole uncompressed size is
+    bounded by what is actually read, not only by what the directory declares.
+    """
+    archive = open_archive(str(zip_path))
     with archive:
         members = safe_members(archive, str(zip_path))
         dest.mkdir(parents=True, exist_ok=True)
+        left = MAX_TOTAL_BYTES
         for info, path in members:
             target = dest.joinpath(*path.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(info) as source, open(target, "wb") as out:
-                shutil.copyfileobj(source, out, 1 << 20)
+            with open(target, "wb") as out:
+                left -= copy_entry(archive, info, str(zip_path), out, left)
     return sorted(str(member[1]) for member in members)
 
 

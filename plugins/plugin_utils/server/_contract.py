@@ -181,6 +181,8 @@ ARCHIVE_FIELDS = (
     scalar("archive_sha256", "str"),
     scalar("archive_size", "int"),
     listof("files", scalar("file", "str")),
+    # EntraConnect-* temp folders of helpers that died, removed before this one made its own.
+    listof("removed_stale_temp", scalar("folder", "str")),
 )
 
 _GLOBAL_SETTINGS_READ = (
@@ -459,6 +461,7 @@ PRIVATE_FUNCTIONS = (
     "ConvertTo-EntraConnectUtcString",
     "Import-EntraConnectADSync",
     "New-EntraConnectArchive",
+    "Remove-EntraConnectStaleTempFolder",
     "ConvertTo-EntraConnectSchedulerResult",
     "ConvertTo-EntraConnectRunResult",
     "ConvertTo-EntraConnectConnectorResult",

@@ -326,6 +326,38 @@ def parse_export(files: ExportFiles) -> Configuration:
 # --- settings JSON (Applied-/Exported-SynchronizationPolicy-*.json) -----------------------------
 
 
+#: Precedence is a 32-bit number in the sync engine; anything else is not a precedence.
+_PRECEDENCE = re.compile(r"[0-9]{1,10}")
+_MAX_PRECEDENCE = 2**31 - 1
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _json_list(value: Any, label: str, where: str, of: str) -> list[Any]:
+    """``value`` as a list whose items are ``of`` ('object' or 'text'); missing or null is empty."""
+    if value is None:
+        return []
+    kind = dict if of == "object" else str
+    if not isinstance(value, list) or not all(isinstance(item, kind) for item in value):
+        raise InputError(f"{label}: '{where}' is {_shown(value)}; expected a list of {of}s")
+    return value
+
+
+def _json_precedence(value: Any, label: str, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and _PRECEDENCE.fullmatch(value):
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _MAX_PRECEDENCE:
+        return value
+    raise InputError(
+        f"{label}: '{where}.precedence' is {_shown(value)}; expected a whole number from 0 to {_MAX_PRECEDENCE}"
+    )
+
+
 def _json_rules(rules: Any, connector: str, label: str, where: str) -> list[SyncRule]:
     if rules is None:
         return []
@@ -335,6 +367,7 @@ def _json_rules(rules: Any, connector: str, label: str, where: str) -> list[Sync
     for index, rule in enumerate(rules):
         if not isinstance(rule, dict) or "name" not in rule:
             raise InputError(f"{label}: '{where}[{index}]' is not a rule object with a 'name'")
+        here = f"{where}[{index}]"
         scope = tuple(
             sorted(
                 (
@@ -342,8 +375,7 @@ def _json_rules(rules: Any, connector: str, label: str, where: str) -> list[Sync
                     str(f.get("condition", "")),
                     normalise_value(str(f.get("value", ""))),
                 )
-                for f in rule.get("scopeFilters") or []
-                if isinstance(f, dict)
+                for f in _json_list(rule.get("scopeFilters"), label, f"{here}.scopeFilters", "object")
             )
         )
         flows = tuple(
@@ -355,20 +387,17 @@ def _json_rules(rules: Any, connector: str, label: str, where: str) -> list[Sync
                     "",
                     False,
                 )
-                for m in rule.get("attributeMappings") or []
-                if isinstance(m, dict)
+                for m in _json_list(rule.get("attributeMappings"), label, f"{here}.attributeMappings", "object")
             )
         )
-        precedence = rule.get("precedence")
+        precedence = _json_precedence(rule.get("precedence"), label, here)
         parsed.append(
             SyncRule(
                 name=str(rule["name"]),
                 direction=str(rule.get("direction", "")),
                 connector=connector,
                 immutable_tag=str(rule.get("immutableTag") or ""),
-                precedence=int(precedence)
-                if isinstance(precedence, (int, str)) and str(precedence).isdigit()
-                else None,
+                precedence=precedence,
                 disabled=None,
                 source_object_type=str(rule.get("source", "")),
                 target_object_type=str(rule.get("target", "")),
@@ -403,17 +432,37 @@ def parse_settings_json(path: str) -> Configuration:
         name = str(forest.get("fullyQualifiedDomainName") or forest.get("friendlyName") or "")
         if not name:
             raise InputError(f"{path}: 'onpremisesDirectoryPolicy[{index}]' has no forest name")
+        where = f"onpremisesDirectoryPolicy[{index}]"
+        if name.casefold() in config.connectors:
+            raise InputError(
+                f"{path}: '{where}' is the forest '{name}' a second time "
+                f"(as '{config.connectors[name.casefold()].name}'; forest names are compared without case); "
+                "each forest must appear once"
+            )
         partitions = {}
-        for pf in forest.get("partitionFilters") or []:
+        filters = _json_list(forest.get("partitionFilters"), path, f"{where}.partitionFilters", "object")
+        for number, pf in enumerate(filters):
             dn = str(pf.get("distinguishedName", ""))
+            at = f"{where}.partitionFilters[{number}]"
             partitions[dn] = Partition(
                 name=dn,
                 selected=True,
-                inclusions=tuple(sorted(str(c) for c in pf.get("containerInclusions") or [] if c)),
-                exclusions=tuple(sorted(str(c) for c in pf.get("containerExclusions") or [] if c)),
+                inclusions=tuple(
+                    sorted(
+                        c
+                        for c in _json_list(pf.get("containerInclusions"), path, f"{at}.containerInclusions", "text")
+                        if c
+                    )
+                ),
+                exclusions=tuple(
+                    sorted(
+                        c
+                        for c in _json_list(pf.get("containerExclusions"), path, f"{at}.containerExclusions", "text")
+                        if c
+                    )
+                ),
             )
         config.connectors[name.casefold()] = Connector(name=name, category="AD", partitions=partitions)
-        where = f"onpremisesDirectoryPolicy[{index}]"
         for group in ("customSynchronizationRules", "standardSynchronizationRules"):
             config.rules += _json_rules(forest.get(group), name, path, f"{where}.{group}")
     azure = data.get("azureDirectoryPolicy") or {}

@@ -20,9 +20,15 @@ from typing import Any
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import (
     InputError,
 )
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._files import read_regular
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._xml import (
     etree,
     safe_xml_parser,
+)
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._zip import (
+    file_entries,
+    open_archive,
+    read_entry,
 )
 
 EXPORT_FOLDERS = ("Connectors", "GlobalSettings", "SynchronizationRules")
@@ -105,10 +111,7 @@ def open_folder(path: str) -> ExportFiles:
 
     def loader(full: str) -> Callable[[], bytes]:
         def load() -> bytes:
-            if os.path.getsize(full) > MAX_FILE_BYTES:
-                raise InputError(f"{full}: larger than {MAX_FILE_BYTES} bytes; not a configuration file")
-            with open(full, "rb") as handle:
-                return handle.read()
+            return read_regular(full, MAX_FILE_BYTES, "configuration file")
 
         return load
 
@@ -120,36 +123,21 @@ def open_folder(path: str) -> ExportFiles:
     return ExportFiles(os.path.join(path, *root.split("/")) if root else path, files)
 
 
-def _check_zip_entry(info: zipfile.ZipInfo, path: str) -> None:
-    name = info.filename
-    parts = name.replace("\\", "/").split("/")
-    if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
-        raise InputError(f"{path}: unsafe entry '{name}' (absolute path or '..'); refusing to read this zip")
-    if info.file_size > MAX_FILE_BYTES:
-        raise InputError(f"{path}: entry '{name}' is {info.file_size} bytes, over {MAX_FILE_BYTES}")
-
-
 def open_zip(path: str) -> ExportFiles:
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as err:
-        raise InputError(f"{path}: not a readable zip file: {err}") from None
-    infos = [i for i in archive.infolist() if not i.is_dir()]
-    for info in infos:
-        _check_zip_entry(info, path)
-    if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
+    archive = open_archive(path)
+    entries = file_entries(archive, path)
+    for info, _name in entries:
+        if info.file_size > MAX_FILE_BYTES:
+            raise InputError(f"{path}: entry '{info.filename}' is {info.file_size} bytes, over {MAX_FILE_BYTES}")
+    if sum(info.file_size for info, _name in entries) > MAX_ZIP_BYTES:
         raise InputError(f"{path}: uncompressed size over {MAX_ZIP_BYTES} bytes; refusing to read it")
-    names = [i.filename.replace("\\", "/") for i in infos]
+    names = [name.as_posix() for _info, name in entries]
     root = _find_export_root(names, path)
-    by_name = {i.filename.replace("\\", "/"): i for i in infos}
+    by_name = {name.as_posix(): info for info, name in entries}
 
     def loader(info: zipfile.ZipInfo) -> Callable[[], bytes]:
         def load() -> bytes:
-            with archive.open(info) as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
-            if len(data) > MAX_FILE_BYTES:
-                raise InputError(f"{path}: entry '{info.filename}' is larger than declared")
-            return data
+            return read_entry(archive, info, path, MAX_FILE_BYTES)
 
         return load
 
@@ -158,15 +146,11 @@ def open_zip(path: str) -> ExportFiles:
 
 
 def load_json(path: str) -> Any:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as err:
-        raise InputError(f"{path}: cannot be read: {err.strerror}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"{path}: larger than {MAX_FILE_BYTES} bytes; not a settings export")
+    data = read_regular(path, MAX_FILE_BYTES, "settings export")
     try:
         # The wizard writes UTF-8, sometimes with a BOM.
         return json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as err:
         raise InputError(f"{path}: not valid JSON: {err}") from None
+    except RecursionError:
+        raise InputError(f"{path}: not a settings export: the JSON is nested too deeply to read") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -64,3 +65,39 @@ def test_fail_on_gate_false_reports_without_failing(tmp_path):
     result = run_controller_action(ActionModule, {"path": [str(xml)], "gates": {"max_total": 1}, "fail_on_gate": False})
     assert result.get("failed") is not True
     assert result["gate"]["passed"] is False
+
+
+def test_temp_files_of_a_killed_run_are_removed_by_the_next_one(tmp_path):
+    xml = tmp_path / "aad.xml"
+    write(xml, 4)
+    dest = tmp_path / "report"
+    dest.mkdir()
+    stale = [dest / ".pending-exports.csv.k1ll3d_x", dest / ".summary.json.abcdefgh"]
+    fresh = dest / ".pending-objects.csv.running1"
+    not_ours = dest / ".pending-exports.csv.keep"
+    for path in (*stale, fresh, not_ours):
+        path.write_text("partial")
+    for path in (*stale, not_ours):
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    result = run_controller_action(ActionModule, {"path": [str(xml)], "dest": str(dest), "fail_on_gate": False})
+    assert result["removed_stale_files"] == sorted(str(p) for p in stale)
+    assert not any(p.exists() for p in stale)
+    assert fresh.exists() and not_ours.exists()
+
+
+def test_ignore_lists_must_be_lists_of_names(tmp_path):
+    xml = tmp_path / "aad.xml"
+    write(xml, 2)
+    result = run_controller_action(ActionModule, {"path": [str(xml)], "gates": {"ignore_attributes": "employeeType"}})
+    assert result["failed"] is True
+    assert result["msg"] == (
+        "Invalid value given for 'gates': 'gates.ignore_attributes': 'employeeType'; "
+        "use a list of names, for example [employeeType]"
+    )
+
+
+def test_a_missing_file_without_dest_is_a_clear_error(tmp_path):
+    result = run_controller_action(ActionModule, {"path": [str(tmp_path / "missing.xml")]})
+    assert result["failed"] is True
+    assert result["msg"] == f"{tmp_path / 'missing.xml'}: the csexport file cannot be read: No such file or directory"
+    assert "exception" not in result

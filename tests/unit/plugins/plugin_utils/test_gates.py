@@ -22,8 +22,8 @@ def test_an_unknown_gate_is_refused_naming_the_valid_ones():
         PromotionGates.from_dict({"max_delete": 10, "max_total": 5})
     assert caught.value.message == (
         "Invalid value given for 'entra_connect_gates': unknown key(s) max_delete; valid keys: max_deletes, "
-        "max_adds, max_updates, max_total, ignore_attributes, ignore_object_types, count_tolerance_percent, "
-        "max_sync_age_hours"
+        "max_adds, max_updates, max_total, ignore_attributes, ignore_object_types, allow_unknown_operations, "
+        "count_tolerance_percent, max_sync_age_hours"
     )
 
 

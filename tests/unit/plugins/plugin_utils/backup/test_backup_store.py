@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -151,6 +152,7 @@ def test_store_backup_commits_then_sees_the_same_settings(tmp_path):
         "path": str(target),
         "settings_file": str(target / APPLIED),
         "removed": [],
+        "removed_stale_files": [],
     }
 
 
@@ -177,3 +179,48 @@ def test_store_backup_in_check_mode_writes_nothing_beside_the_backups(tmp_path):
     assert "manifest" not in result
     assert not host_dir.exists()
     assert not archive.parent.exists()
+
+
+def test_two_backups_in_the_same_second_both_commit(tmp_path, monkeypatch):
+    # Both runs chose the same free name; the other run's rename lands between our choice and ours.
+    host_dir = tmp_path / "aadc01"
+    other = {**EXPORTED, "exported_at": "2026-11-24T05:05:42.9Z"}
+    real_rename = store.os.rename
+
+    def rename_after_the_other_run(source, target):
+        if Path(source).name != "content":  # the archive moved into the backup
+            return real_rename(source, target)
+        monkeypatch.setattr(store.os, "rename", real_rename)
+        with backup_workspace(host_dir, check_mode=False) as archive:
+            make_archive(archive, policy={"other": True})
+            concurrent = store_backup(host_dir, archive, other, "aadc01", 0, check_mode=False)
+        assert concurrent["path"] == str(target)
+        return real_rename(source, target)
+
+    with backup_workspace(host_dir, check_mode=False) as archive:
+        make_archive(archive)
+        monkeypatch.setattr(store.os, "rename", rename_after_the_other_run)
+        ours = store_backup(host_dir, archive, EXPORTED, "aadc01", 0, check_mode=False)
+    assert ours["path"] == str(host_dir / "20261124T050542Z-2")
+    assert json.loads((host_dir / "20261124T050542Z-2" / store.MANIFEST).read_text()) == ours["manifest"]
+    assert sorted(p.name for p in host_dir.iterdir()) == ["20261124T050542Z", "20261124T050542Z-2"]
+
+
+def test_a_killed_run_s_workspace_is_removed_by_the_next_run_once_stale(tmp_path):
+    host_dir = tmp_path / "aadc01"
+    host_dir.mkdir()
+    stale = host_dir / ".settings_export-abcd1234"
+    (stale / "content").mkdir(parents=True)
+    (stale / "content" / "x.xml").write_text("<x/>")
+    fresh = host_dir / ".settings_export-zzzz9999"
+    fresh.mkdir()
+    not_ours = host_dir / ".keep-me"
+    not_ours.write_text("x")
+    old = 1_700_000_000
+    for path in (stale, stale / "content", stale / "content" / "x.xml", not_ours):
+        os.utime(path, (old, old))
+    with backup_workspace(host_dir, check_mode=False) as archive:
+        make_archive(archive)
+        result = store_backup(host_dir, archive, EXPORTED, "aadc01", 0, check_mode=False)
+    assert result["removed_stale_files"] == [str(stale)]
+    assert not stale.exists() and fresh.exists() and not_ours.exists()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import os
+
 import pytest
 from csexport_fixtures import cs_object, document, write
 
@@ -23,8 +26,9 @@ def sequential(path, **kwargs):
 def test_two_processes_give_the_sequential_result(tmp_path, small_threshold):
     path = tmp_path / "big.xml"
     write(str(path), 400)
-    ranges = parallel.split(str(path))
-    assert ranges is not None and len(ranges) == 2
+    found = parallel.split(str(path))
+    assert found is not None and len(found[1]) == 2
+    assert found[0] == b'<?xml version="1.0" encoding="UTF-8"?>\n<cs-objects>\n'
     parallel_result = analysis.analyse([str(path)], gates={"max_deletes": 3})
     sequential_result, rows = sequential(str(path), gates={"max_deletes": 3})
     assert len(rows) == parallel_result["summary"]["objects"] > 0
@@ -71,3 +75,82 @@ def test_a_part_that_does_not_parse_falls_back_to_the_sequential_error(tmp_path,
     path.write_text(broken)
     with pytest.raises(InputError, match="not a complete csexport XML file"):
         analysis.analyse([str(path)])
+
+
+def outcome(path, split):
+    """The analysis, or the error text, by two processes (split) or by one."""
+    try:
+        return analysis.analyse([path], gates={"max_deletes": 0}, parallel_min_bytes=1 if split else 1 << 60)
+    except InputError as err:
+        return str(err)
+
+
+@pytest.mark.parametrize("opening", ["<cs-object\n", "<cs-object\t", "<cs-object\r\n"])
+def test_an_object_before_the_first_literal_mark_is_counted(tmp_path, opening):
+    # The delete is written with a newline after the tag name: the old split started at the first
+    # "<cs-object " and never counted it, so max_deletes: 0 passed; the one-process reader failed it.
+    objects = [cs_object(0, "delete").replace("<cs-object ", opening, 1)] + [cs_object(i) for i in range(1, 60)]
+    path = tmp_path / "delete-first.xml"
+    path.write_text(document(objects))
+    assert parallel.split(str(path), min_bytes=1) is None
+    result = outcome(str(path), split=True)
+    assert result["summary"]["operations"]["delete"] == 1
+    assert result["gate"]["passed"] is False
+    assert result == outcome(str(path), split=False)
+
+
+@pytest.mark.parametrize(
+    ("tail", "why"),
+    [
+        ("</cs-objects>\ngarbage\n", "trailing text"),
+        ("</cs-objects></cs-objects>\n", "second root end"),
+        ("</cs-objects><cs-objects></cs-objects>", "second root"),
+        ("</cs-objects><x/>", "element after the root"),
+    ],
+)
+def test_anything_after_the_root_is_refused_by_both_readers(tmp_path, tail, why):
+    text = document([cs_object(i) for i in range(60)]).replace("</cs-objects>\n", tail)
+    path = tmp_path / "tail.xml"
+    path.write_text(text)
+    assert parallel.split(str(path), min_bytes=1) is None, why
+    result = outcome(str(path), split=True)
+    assert isinstance(result, str) and "not a complete csexport XML file" in result
+    assert result == outcome(str(path), split=False)
+
+
+@pytest.mark.parametrize(
+    "before",
+    ["garbage", "<x/>", "<!-- a comment -->", "<?pi x?>"],
+)
+def test_content_before_the_first_object_is_left_to_the_sequential_reader(tmp_path, before):
+    text = document([cs_object(i) for i in range(60)]).replace("<cs-objects>\n", "<cs-objects>\n" + before, 1)
+    path = tmp_path / "head.xml"
+    path.write_text(text)
+    assert parallel.split(str(path), min_bytes=1) is None
+    assert outcome(str(path), split=True) == outcome(str(path), split=False)
+
+
+def test_a_cut_inside_a_comment_falls_back(tmp_path):
+    text = document([cs_object(i) for i in range(60)])
+    before_middle = text.rindex("<cs-object ", 0, len(text) // 2)
+    comment = "<!-- " + "x" * 10_000 + " <cs-object -->"
+    path = tmp_path / "comment.xml"
+    path.write_text(text[:before_middle] + comment + text[before_middle:])
+    head, ranges = parallel.split(str(path), min_bytes=1)
+    with open(path, "rb") as handle:
+        handle.seek(ranges[0][1])
+        assert handle.read(16) == b"<cs-object --><c"  # the cut is inside the comment
+    factory = functools.partial(analysis.Analysis, analysis.Gates())
+    parts = parallel.analyse_in_parts(factory, str(path), "c", head, ranges)
+    assert parts is None  # the first part ends inside an unterminated comment
+    result = outcome(str(path), split=True)
+    assert result["summary"]["objects"] == 60
+    assert result == outcome(str(path), split=False)
+
+
+def test_the_split_threshold_is_the_default_for_real_files(tmp_path):
+    path = tmp_path / "small.xml"
+    write(str(path), 20)
+    assert os.path.getsize(path) < parallel.PARALLEL_MIN_BYTES
+    assert parallel.split(str(path)) is None
+    assert parallel.split(str(path), min_bytes=1) is not None

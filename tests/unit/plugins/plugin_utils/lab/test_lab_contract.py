@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from lab_helpers import ENTRA, lab_server
 
@@ -71,3 +74,24 @@ def test_the_lab_refuses_unknown_connectors_and_profiles(tmp_path):
         server.call("Invoke-EntraConnectRunProfile", ConnectorName="fabrikam.com", RunProfileName="Export")
     with pytest.raises(HelperError, match="Run profile 'Full Export' could not be found"):
         server.call("Invoke-EntraConnectRunProfile", ConnectorName=ENTRA, RunProfileName="Full Export")
+
+
+@pytest.mark.parametrize(
+    ("helper", "params"),
+    [
+        ("Export-EntraConnectServerConfiguration", {}),
+        ("Export-EntraConnectConnectorSpace", {"ConnectorName": ENTRA, "Filter": "x"}),
+    ],
+)
+def test_the_next_export_removes_the_temp_folder_of_a_helper_that_died(tmp_path, helper, params):
+    server = lab_server(tmp_path)
+    died = Path(server.call(helper, **params)["temp_path"])  # fetched never: the run was killed
+    running = Path(server.call(helper, **params)["temp_path"])  # fresh: another run is using it
+    not_ours = died.parent / "EntraConnect-notes"
+    not_ours.mkdir()
+    day_ago = os.path.getmtime(died) - 25 * 3600
+    for path in (died, not_ours, *died.rglob("*")):
+        os.utime(path, (day_ago, day_ago))
+    result = server.call(helper, **params)
+    assert result["removed_stale_temp"] == [str(died)]
+    assert not died.exists() and running.exists() and not_ours.exists()

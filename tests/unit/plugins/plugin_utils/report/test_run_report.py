@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from datetime import UTC, datetime
@@ -256,3 +257,15 @@ def test_markdown_has_the_same_verdict_and_tables(failed_switch):
     for number, line in enumerate(lines):
         if line.startswith("|") and not lines[number - 1].startswith("|"):
             assert lines[number - 1] == "", f"line {number}: {line}"
+
+
+def test_report_temp_files_of_a_killed_run_are_removed_and_reported(tmp_path):
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    stale = run_dir / ".report.html.q7x2ab9c"
+    stale.write_text("<html>half")
+    os.utime(stale, (1_700_000_000, 1_700_000_000))
+    result = write_run_report(str(run_dir), "switch", event={"status": "nothing_to_do"}, now=NOW)
+    assert result["removed_stale_files"] == [str(stale)]
+    assert not stale.exists()
+    assert write_run_report(str(run_dir), "switch", now=NOW)["removed_stale_files"] == []
