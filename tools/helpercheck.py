@@ -404,6 +404,32 @@ def _check_literals(src: Source, node, h: contract.Helper | None, shapes: set[fr
     return problems
 
 
+def check_script_cmdlets(data: bytes, catalogue: dict[str, CmdletInfo] | None = None) -> list[Problem]:
+    """A generated script (not a helper): it parses, and every ADSync cmdlet and parameter it calls
+    is in the catalogue (undocumented ones are allowed: the script is the Rules Editor's shape)."""
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    problems = [Problem("parse", p.line, str(p).split(": ", 1)[1]) for p in pscheck.parse_problems(Path("-"), data)]
+    if problems:
+        return problems
+    src = Source(data)
+    for name, elements, command in commands(src, src.tree.root_node):
+        if not ADSYNC_COMMAND.match(name):
+            continue
+        info = catalogue.get(name.lower())
+        if info is None:
+            problems.append(Problem("cmdlets", line_of(command), f"{name} is not in the cmdlet catalogue"))
+            continue
+        allowed = set(info.parameters) | (COMMON_PARAMETERS if info.common_parameters else set())
+        for kind, element in elements:
+            if kind == "command_parameter":
+                parameter = src.text(element).lstrip("-").split(":")[0].lower()
+                if parameter not in allowed:
+                    problems.append(
+                        Problem("cmdlets", line_of(command), f"{name} has no parameter -{parameter} in the catalogue")
+                    )
+    return problems
+
+
 def main() -> int:
     problems = check(HELPER_FILE.read_bytes())
     for problem in problems:
