@@ -15,6 +15,8 @@ tree-sitter-powershell syntax tree. Rules (each has a test that proves it fails 
   whatif        read helpers set $WhatIfPreference = $false; write helpers support ShouldProcess
                 and call $PSCmdlet.ShouldProcess;
   erroraction   every helper sets $ErrorActionPreference = 'Stop';
+  confirm       every write helper sets $ConfirmPreference = 'None' (configuration changes may prompt
+                since 2026, and a prompt over WinRM hangs: reference section 0);
   formatting    no Write-Host, Format-*, Out-Host or Out-String.
 
 Run `python tools/helpercheck.py` (make pscheck); the unit tests run it too.
@@ -290,6 +292,10 @@ def _check_helper(src: Source, node, h: contract.Helper, catalogue: dict[str, Cm
     assigned = assignments(src, node)
     if "'stop'" not in [v.lower() for v in assigned.get("$erroractionpreference", [])]:
         problems.append(Problem("erroraction", line_of(node), f"{h.name} must set $ErrorActionPreference = 'Stop'"))
+    if h.mutates and "'none'" not in [v.lower() for v in assigned.get("$confirmpreference", [])]:
+        problems.append(
+            Problem("confirm", line_of(node), f"write helper {h.name} must set $ConfirmPreference = 'None'")
+        )
     binding = declared_params(src, node)[1]
     supports = any(
         name.lower() == "cmdletbinding"

@@ -207,6 +207,8 @@ class LabServer:
     global_parameters: dict[str, str] | None = None
     policy_applied_at: str | None = None
     sync: SyncState | None = None
+    #: names of the standard rules disabled on this server (lab/rules.py)
+    disabled_standard_rules: list[str] | None = None
 
     # -- the state file ----------------------------------------------------------------------
 

@@ -9,7 +9,8 @@ bad-promotion demo) is inventory, not code. They are separate from the declared 
 Host variables:
   entra_connect_lab_server   dict: installed, configured, version, staging, forests,
                              excluded_containers, password_writeback, auto_upgrade, adsynctools,
-                             deletion_threshold, custom_rules, prerequisites (overrides of the
+                             deletion_threshold, custom_rules (rules-as-data, see syncrules/_model.py;
+                             connector defaults to the first forest), prerequisites (overrides of the
                              facts Get-EntraConnectPrerequisites reports)
   entra_connect_lab_faults   list of {helper, on_call, effect}
 World variables (the same for every host of the lab; set them in group_vars/all):
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import version_tuple
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import LabSettingsError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.faults import EFFECTS as FAULT_EFFECTS
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.faults import Fault
@@ -169,6 +171,14 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
         custom_rules=tuple(reader.get(raw, "custom_rules", list, [], where)),
         prerequisites=tuple(sorted(_mapping(reader, raw.get("prerequisites"), f"{where}.prerequisites").items())),
     )
+    if server.custom_rules:
+        from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import rules as lab_rules
+
+        forest = (server.forests or ("",))[0] or str(hostvars.get("entra_connect_lab_domain") or "contoso.com")
+        try:
+            lab_rules.normalise(server.custom_rules, forest, f"{where}.custom_rules")
+        except EntraConnectError as err:
+            reader.problems.append(err.message)
     for name in sorted(dict(server.prerequisites)):
         if name not in DEFAULT_PREREQUISITES and name != "tls12_registry":
             reader.problems.append(f"{where}.prerequisites.{name} is not a prerequisite fact")
