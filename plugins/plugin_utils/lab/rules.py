@@ -84,19 +84,30 @@ def connector_ids(server: LabServer) -> dict[str, str]:
     return {c.name: c.identifier for c in server.connectors()}
 
 
+_STANDARD_CACHE: dict[tuple, list[tuple[str, Rule]]] = {}
+
+
 def standard(server: LabServer) -> list[tuple[str, Rule]]:
     """(identifier, rule) of each standard rule, as the server's export writes them."""
     from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import files
+    from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab_server
 
+    disabled = set(server.disabled_standard_rules or [])
+    key = (server.host, tuple(server.forests or ()), server.tenant, lab_server.version_at_least(server, "2.4.0.0"))
+    if key not in _STANDARD_CACHE:
+        _STANDARD_CACHE[key] = _parse_standard(server, files.standard_rule_texts(server))
+    return [(i, _with_disabled(r, r.name in disabled)) for i, r in _STANDARD_CACHE[key]]
+
+
+def _parse_standard(server: LabServer, texts: list[tuple[str, str]]) -> list[tuple[str, Rule]]:
     names = {connector_guid(server.host, f).upper(): f for f in server.forests or []}
     names[ENTRA_CONNECTOR_ID.upper()] = entra_connector_name(str(server.tenant))
     by_guid = {"{" + k + "}": v for k, v in names.items()}
-    disabled = set(server.disabled_standard_rules or [])
     result = []
-    for name, text in files.standard_rule_texts(server):
+    for name, text in texts:
         root = etree.fromstring(text.encode("utf-8"), safe_xml_parser())
         rule = export_rule(root, name, by_guid)
-        result.append((rule_identifier(server.host, rule.name), _with_disabled(rule, rule.name in disabled)))
+        result.append((rule_identifier(server.host, rule.name), _with_disabled(rule, False)))
     return result
 
 
@@ -146,14 +157,6 @@ def rule_from_wire(data: dict[str, Any], source: str) -> Rule:
     for key in ("scope_groups", "join_groups"):
         plain[key] = [g.get("conditions", []) if isinstance(g, dict) else g for g in plain.get(key) or []]
     return load_rules({"rules": [plain]}, source).rules[0]
-
-
-def rule_to_wire(rule: Rule) -> dict[str, Any]:
-    """A rule as Set-EntraConnectSyncRule takes it in RuleJson."""
-    data = rule.to_dict()
-    data["scope_groups"] = [{"conditions": g} for g in data["scope_groups"]]
-    data["join_groups"] = [{"conditions": g} for g in data["join_groups"]]
-    return data
 
 
 def flag_full_sync(server: LabServer, connector: str) -> str:
