@@ -48,6 +48,7 @@ TARGETS = {
     "filter/inventory_problems": ("entra_connect", "lab"),
     "filter/servers_by_role": ("entra_connect", "lab"),
     "filter/switch_plan": ("localhost", "lab"),
+    "filter/sync_rules_targets": ("aadc01:aadc02", "lab"),
     "filter/verdict": ("aadc01:aadc02", "lab"),
     "filter/version_policy": ("localhost", "lab"),
     "roles/backup": (None, "lab"),

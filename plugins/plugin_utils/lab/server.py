@@ -82,7 +82,7 @@ def configure(
         lab_rules.stored(rule, lab_rules.rule_identifier(server.host, rule.name))
         for rule in lab_rules.normalise(entries, server.forests[0], f"custom rules of {server.host}")
     ]
-    server.disabled_standard_rules = []
+    server.disabled_standard_rules = sorted(s.disabled_standard_rules) if custom_rules is None else []
     server.service_account = "NT SERVICE\\ADSync"
     server.scheduler = Scheduler()
     server.cycle = Cycle()

@@ -10,7 +10,8 @@ Host variables:
   entra_connect_lab_server   dict: installed, configured, version, staging, forests,
                              excluded_containers, password_writeback, auto_upgrade, adsynctools,
                              deletion_threshold, custom_rules (rules-as-data, see syncrules/_model.py;
-                             connector defaults to the first forest), prerequisites (overrides of the
+                             connector defaults to the first forest), disabled_standard_rules
+                             (names), prerequisites (overrides of the
                              facts Get-EntraConnectPrerequisites reports)
   entra_connect_lab_faults   list of {helper, on_call, effect}
 World variables (the same for every host of the lab; set them in group_vars/all):
@@ -56,6 +57,8 @@ class ServerSettings:
     adsynctools: bool = False
     deletion_threshold: int = 500
     custom_rules: tuple[dict[str, Any], ...] = ()
+    #: Names of standard rules that start disabled.
+    disabled_standard_rules: tuple[str, ...] = ()
     #: Overrides of the prerequisite facts a lab server reports (see DEFAULT_PREREQUISITES).
     prerequisites: tuple[tuple[str, Any], ...] = ()
 
@@ -169,6 +172,7 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
         adsynctools=reader.get(raw, "adsynctools", bool, False, where),
         deletion_threshold=reader.get(raw, "deletion_threshold", int, 500, where),
         custom_rules=tuple(reader.get(raw, "custom_rules", list, [], where)),
+        disabled_standard_rules=tuple(str(n) for n in reader.get(raw, "disabled_standard_rules", list, [], where)),
         prerequisites=tuple(sorted(_mapping(reader, raw.get("prerequisites"), f"{where}.prerequisites").items())),
     )
     if server.custom_rules:

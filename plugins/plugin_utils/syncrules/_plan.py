@@ -227,7 +227,8 @@ def plan_rules(
             (warnings if outside_reserved == "warn" else problems).append(text)
         clash = standard_precedence.get(rule.precedence)
         if clash is not None:
-            problems.append(
+            # standard rules sit above 99, so only a rule outside the reserved range can clash
+            (warnings if outside_reserved == "warn" else problems).append(
                 f"rule {rule.label}: precedence {rule.precedence} is the precedence of standard rule "
                 f"'{clash.name}' on {host}; choose a free precedence in 0-99"
             )

@@ -8,9 +8,9 @@ import pytest
 from lab_helpers import ENTRA, lab_server
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import LabSettingsError
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncrules._apply import rule_to_wire
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import HelperError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncrules import load_rules
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncrules._apply import rule_to_wire
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncrules._sources import (
     current_rules,
     rules_from_export,
