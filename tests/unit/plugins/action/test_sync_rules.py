@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 from ec_harness import run_action
 
@@ -142,3 +144,38 @@ def test_sync_rules_info_returns_the_document_and_the_script(lab):
     info, _unused = run_action(SyncRulesInfo, {"script": True}, lab_dir=lab, host_vars=STAGING_WITH_RULES)
     assert info["custom_rule_count"] == 2 and info["standard_rule_count"] == 62
     assert "Add-ADSyncRule -SynchronizationRule $syncRule[0]" in info["script"]
+
+
+def test_a_backups_rules_file_recreates_the_rules_on_a_fresh_server(lab, tmp_path):
+    from ansible_collections.hybrid_identity.entra_connect.plugins.action.settings_export import (
+        ActionModule as SettingsExport,
+    )
+
+    source = {
+        **STAGING_WITH_RULES,
+        "entra_connect_lab_server": {
+            **STAGING_WITH_RULES["entra_connect_lab_server"],
+            "custom_rules": [
+                DEPARTMENT,
+                {**DEPARTMENT, "name": "In from AD - User Off", "precedence": 41, "disabled": True},
+            ],
+            "disabled_standard_rules": ["In from AD - User Lync"],
+        },
+    }
+    backup, _unused = run_action(SettingsExport, {"dest": str(tmp_path / "backups")}, lab_dir=lab, host_vars=source)
+    assert backup.get("failed") is not True, backup.get("msg")
+    assert "New-ADSyncRule" in Path(backup["rules_script"]).read_text(encoding="utf-8")
+    fresh = {
+        "entra_connect_lab_size": STAGING_WITH_RULES["entra_connect_lab_size"],
+        "entra_connect_lab_server": {"version": "2.4.18.0", "staging": True},
+    }
+    restored, _unused = run_action(
+        SyncRules, {"rules_file": backup["rules_file"]}, host="aadc09", lab_dir=lab, host_vars=fresh
+    )
+    assert restored.get("failed") is not True, restored.get("msg")
+    assert restored["plan"]["counts"]["add"] == 2 and restored["plan"]["counts"]["change"] == 1
+    info = {}
+    for host, host_vars in (("aadc01", source), ("aadc09", fresh)):
+        read, _unused = run_action(SyncRulesInfo, {}, host=host, lab_dir=lab, host_vars=host_vars)
+        info[host] = read["rules_document"]
+    assert info["aadc09"] == info["aadc01"]
