@@ -13,10 +13,13 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._err
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import require_configured
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncrules._apply import converge
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncrules._model import load_rules
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncrules._sources import rules_from_export
 
 
 def read_rules_file(path: str) -> Any:
-    """A rules document from a YAML or JSON file on the controller."""
+    """A rules document from a YAML or JSON file, or a configuration export (folder or zip), on the controller."""
+    if os.path.isdir(path) or path.lower().endswith(".zip"):
+        return rules_from_export(path).to_dict()
     if not os.path.isfile(path):
         raise InputError(f"rules_file {path}: no such file")
     with open(path, encoding="utf-8-sig") as handle:

@@ -91,3 +91,24 @@ def test_sync_rules_with_a_file_leaves_the_active_server_unless_asked(drifted, t
     assert set(rules_of(done, "aadc02")[0]) == {"Only"}
     assert set(rules_of(done, "aadc01")[0]) == {r["name"] for r in ACTIVE_RULES}
     assert done.state()["servers"]["aadc02"]["overrides"]["contoso.com"]["full_sync_required"] is True
+
+
+def test_a_swing_migration_converges_the_new_servers_rules_and_leaves_no_rule_task(tmp_path):
+    inventory = make_inventory(tmp_path)
+    set_server(
+        inventory,
+        "aadc01",
+        custom_rules=[
+            {**RULE, "name": "In from AD - User Late", "precedence": 150, "attribute_flows": FLOWS},
+            {**RULE, "name": "In from AD - User Off", "precedence": 60, "disabled": True},
+        ],
+        disabled_standard_rules=["In from AD - User Lync"],
+    )
+    assert reset(inventory).rc == 0
+    run = run_playbook(inventory, "swing_migration")
+    assert run.rc == 0, run.output[-3000:]
+    assert rules_of(run, "aadc03") == rules_of(run, "aadc01")
+    assert rules_of(run, "aadc03")[0]["In from AD - User Late"] == (150, False)
+    assert "Synchronization Rules Editor" not in run.output, run.output[-3000:]
+    again = run_playbook(inventory, "swing_migration")
+    assert again.rc == 0 and again.changed_count() == 0, again.output[-3000:]
