@@ -53,6 +53,13 @@ def rule_differences(inventory):
 def test_sync_rules_check_mode_shows_the_plan_then_converges_and_a_rerun_changes_nothing(drifted):
     before = run_playbook(drifted, "verify")
     assert rule_differences(drifted), "the fixture should have rule drift"
+    report = sorted((drifted / ".reports").glob("*/report.md"))[-1].read_text()
+    drift = report.split("## Sync rule drift")[1]
+    assert (
+        "| Inbound \\| contoso.com \\| In from AD - User Department | precedence | 40 | 45 "
+        "| yes: the sync_rules playbook converges it |"
+    ) in drift
+    assert "| Inbound \\| contoso.com \\| In from AD - User Lync | disabled | true | false |" in drift
     start = rules_of(before, "aadc02")
 
     checked = run_playbook(drifted, "sync_rules", "--check")
