@@ -15,6 +15,8 @@ tree-sitter-powershell syntax tree. Rules (each has a test that proves it fails 
   whatif        read helpers set $WhatIfPreference = $false; write helpers support ShouldProcess
                 and call $PSCmdlet.ShouldProcess;
   erroraction   every helper sets $ErrorActionPreference = 'Stop';
+  confirm       every write helper sets $ConfirmPreference = 'None' (configuration changes may prompt
+                since 2026, and a prompt over WinRM hangs: reference section 0);
   formatting    no Write-Host, Format-*, Out-Host or Out-String.
 
 Run `python tools/helpercheck.py` (make pscheck); the unit tests run it too.
@@ -290,6 +292,10 @@ def _check_helper(src: Source, node, h: contract.Helper, catalogue: dict[str, Cm
     assigned = assignments(src, node)
     if "'stop'" not in [v.lower() for v in assigned.get("$erroractionpreference", [])]:
         problems.append(Problem("erroraction", line_of(node), f"{h.name} must set $ErrorActionPreference = 'Stop'"))
+    if h.mutates and "'none'" not in [v.lower() for v in assigned.get("$confirmpreference", [])]:
+        problems.append(
+            Problem("confirm", line_of(node), f"write helper {h.name} must set $ConfirmPreference = 'None'")
+        )
     binding = declared_params(src, node)[1]
     supports = any(
         name.lower() == "cmdletbinding"
@@ -401,6 +407,32 @@ def _check_literals(src: Source, node, h: contract.Helper | None, shapes: set[fr
         top = frozenset(f.name for f in h.result)
         if top not in {literal[0] for literal in literals}:
             problems.append(Problem("results", line_of(node), f"{h.name} never builds its result {sorted(top)}"))
+    return problems
+
+
+def check_script_cmdlets(data: bytes, catalogue: dict[str, CmdletInfo] | None = None) -> list[Problem]:
+    """A generated script (not a helper): it parses, and every ADSync cmdlet and parameter it calls
+    is in the catalogue (undocumented ones are allowed: the script is the Rules Editor's shape)."""
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    problems = [Problem("parse", p.line, str(p).split(": ", 1)[1]) for p in pscheck.parse_problems(Path("-"), data)]
+    if problems:
+        return problems
+    src = Source(data)
+    for name, elements, command in commands(src, src.tree.root_node):
+        if not ADSYNC_COMMAND.match(name):
+            continue
+        info = catalogue.get(name.lower())
+        if info is None:
+            problems.append(Problem("cmdlets", line_of(command), f"{name} is not in the cmdlet catalogue"))
+            continue
+        allowed = set(info.parameters) | (COMMON_PARAMETERS if info.common_parameters else set())
+        for kind, element in elements:
+            if kind == "command_parameter":
+                parameter = src.text(element).lstrip("-").split(":")[0].lower()
+                if parameter not in allowed:
+                    problems.append(
+                        Problem("cmdlets", line_of(command), f"{name} has no parameter -{parameter} in the catalogue")
+                    )
     return problems
 
 

@@ -427,6 +427,7 @@ function Set-EntraConnectStagingMode {
         [bool]$Enabled
     )
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     $settings = Get-ADSyncGlobalSettings
     $parameter = $settings.Parameters['Microsoft.Synchronize.StagingMode']
@@ -454,6 +455,7 @@ function Enable-EntraConnectToolsStagingMode {
     [OutputType([PSCustomObject])]
     param()
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess('staging mode', 'Enable-ADSyncToolsStagingMode')) {
         $null = Enable-ADSyncToolsStagingMode
@@ -472,6 +474,7 @@ function Disable-EntraConnectToolsStagingMode {
     [OutputType([PSCustomObject])]
     param()
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess('staging mode', 'Disable-ADSyncToolsStagingMode')) {
         $null = Disable-ADSyncToolsStagingMode
@@ -496,6 +499,7 @@ function Start-EntraConnectSyncCycle {
         [string]$PolicyType
     )
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     $result = 'WhatIf'
     if ($PSCmdlet.ShouldProcess('sync cycle', "Start $PolicyType")) {
@@ -524,6 +528,7 @@ function Invoke-EntraConnectRunProfile {
         [string]$RunProfileName
     )
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess($ConnectorName, $RunProfileName)) {
         $null = Invoke-ADSyncRunProfile -ConnectorName $ConnectorName -RunProfileName $RunProfileName
@@ -560,6 +565,7 @@ function Set-EntraConnectScheduler {
         [int]$PurgeRunHistoryIntervalSeconds
     )
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     $fields = [System.Collections.Generic.List[string]]::new()
     if ($PSCmdlet.ShouldProcess('scheduler', 'Set-ADSyncScheduler')) {
@@ -611,6 +617,7 @@ function Set-EntraConnectSchedulerConnectorOverride {
         [bool]$FullSyncRequired
     )
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess($ConnectorName, 'Set-ADSyncSchedulerConnectorOverride')) {
         $null = Set-ADSyncSchedulerConnectorOverride -ConnectorName $ConnectorName -FullImportRequired $FullImportRequired -FullSyncRequired $FullSyncRequired
@@ -637,6 +644,7 @@ function Set-EntraConnectAutoUpgrade {
         [string]$State
     )
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess('automatic upgrade', $State)) {
         $null = Set-ADSyncAutoUpgrade -AutoUpgradeState $State
@@ -874,5 +882,307 @@ function Get-EntraConnectFileHash {
         exists = $exists
         sha256 = $sha256
         size = $size
+    }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Sync rules (issue 17). The eight rule cmdlets declare SupportsShouldProcess but never call it:
+# -WhatIf does not stop them (reference section 0). Python never calls a write helper below in
+# check mode; the ShouldProcess calls here only honour an explicit -WhatIf of the dispatch.
+# ---------------------------------------------------------------------------------------------
+
+function ConvertTo-EntraConnectSyncRuleResult {
+    <#
+    .SYNOPSIS
+    The rule fields of the contract from a Get-ADSyncRule object.
+    .PARAMETER Rule
+    One SynchronizationRule object.
+    .PARAMETER ConnectorNames
+    Lower-case connector GUID -> connector name, from Get-ADSyncConnector.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [object]$Rule,
+        [Parameter(Mandatory)]
+        [hashtable]$ConnectorNames
+    )
+    $scopeGroups = [System.Collections.Generic.List[object]]::new()
+    foreach ($group in @($Rule.ScopeFilter)) {
+        if ($null -eq $group) {
+            continue
+        }
+        $conditions = [System.Collections.Generic.List[object]]::new()
+        foreach ($condition in @($group.ScopeConditionList)) {
+            $conditions.Add([PSCustomObject]@{
+                    attribute = [string]$condition.Attribute
+                    operator = [string]$condition.ComparisonOperator
+                    value = [string]$condition.ComparisonValue
+                })
+        }
+        $scopeGroups.Add([PSCustomObject]@{
+                conditions = $conditions.ToArray()
+            })
+    }
+    $joinGroups = [System.Collections.Generic.List[object]]::new()
+    foreach ($group in @($Rule.JoinFilter)) {
+        if ($null -eq $group) {
+            continue
+        }
+        $conditions = [System.Collections.Generic.List[object]]::new()
+        foreach ($condition in @($group.JoinConditionList)) {
+            $conditions.Add([PSCustomObject]@{
+                    cs_attribute = [string]$condition.CSAttribute
+                    mv_attribute = [string]$condition.MVAttribute
+                    case_sensitive = [bool]$condition.CaseSensitive
+                })
+        }
+        $joinGroups.Add([PSCustomObject]@{
+                conditions = $conditions.ToArray()
+            })
+    }
+    $flows = [System.Collections.Generic.List[object]]::new()
+    foreach ($flow in @($Rule.AttributeFlowMappings)) {
+        if ($null -eq $flow) {
+            continue
+        }
+        $source = @(@($flow.Source) | Where-Object -FilterScript { $null -ne $_ } | ForEach-Object -Process { [string]$_ })
+        $flows.Add([PSCustomObject]@{
+                destination = [string]$flow.Destination
+                flow_type = [string]$flow.FlowType
+                source = $source
+                expression = [string]$flow.Expression
+                merge_type = [string]$flow.ValueMergeType
+                execute_once = [bool]$flow.ExecuteOnce
+            })
+    }
+    $connectorId = ([string]$Rule.Connector).ToLowerInvariant()
+    $tag = $null
+    if ($null -ne $Rule.ImmutableTag) {
+        $tag = [string]$Rule.ImmutableTag.TagValue
+    }
+    [PSCustomObject]@{
+        identifier = [string]$Rule.Identifier
+        name = [string]$Rule.Name
+        description = [string]$Rule.Description
+        connector_id = $connectorId
+        connector_name = $ConnectorNames[$connectorId]
+        direction = [string]$Rule.Direction
+        precedence = [int]$Rule.Precedence
+        disabled = [bool]$Rule.Disabled
+        immutable_tag = $tag
+        is_standard_rule = [bool]$Rule.IsStandardRule
+        source_object_type = [string]$Rule.SourceObjectType
+        target_object_type = [string]$Rule.TargetObjectType
+        link_type = [string]$Rule.LinkType
+        soft_delete_expiry_seconds = [int64]$Rule.SoftDeleteExpiryInterval.TotalSeconds
+        enable_password_sync = [bool]$Rule.EnablePasswordSync
+        scope_groups = $scopeGroups.ToArray()
+        join_groups = $joinGroups.ToArray()
+        attribute_flows = $flows.ToArray()
+    }
+}
+
+function Get-EntraConnectSyncRules {
+    <#
+    .SYNOPSIS
+    Every sync rule, with condition groups and attribute flows, connectors resolved to names.
+    .DESCRIPTION
+    Get-ADSyncRule takes only -Identifier; without it, it returns every rule (reference section 0).
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param()
+    $ErrorActionPreference = 'Stop'
+    $WhatIfPreference = $false
+    $null = Import-EntraConnectADSync
+    $names = @{}
+    foreach ($connector in @(Get-ADSyncConnector)) {
+        $names[([string]$connector.Identifier).ToLowerInvariant()] = [string]$connector.Name
+    }
+    $rules = [System.Collections.Generic.List[object]]::new()
+    foreach ($rule in @(Get-ADSyncRule)) {
+        if ($null -ne $rule) {
+            $rules.Add((ConvertTo-EntraConnectSyncRuleResult -Rule $rule -ConnectorNames $names))
+        }
+    }
+    [PSCustomObject]@{
+        rules = $rules.ToArray()
+    }
+}
+
+function Set-EntraConnectSyncRule {
+    <#
+    .SYNOPSIS
+    Creates or replaces one custom sync rule in the documented script shape.
+    .DESCRIPTION
+    New-ADSyncRule, then Add-ADSyncAttributeFlowMapping, Add-ADSyncScopeConditionGroup and
+    Add-ADSyncJoinConditionGroup per flow and group (in memory), then Add-ADSyncRule, which writes
+    the rule (an upsert by Identifier) and warns when it flags the connector for a full sync.
+    .PARAMETER RuleJson
+    The rule as JSON, field names of the collection's rules document; groups as {conditions: [...]}.
+    .PARAMETER ConnectorId
+    This server's GUID of the rule's connector.
+    .PARAMETER Identifier
+    The Identifier of the rule to replace; a new GUID when omitted.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$RuleJson,
+        [Parameter(Mandatory)]
+        [string]$ConnectorId,
+        [string]$Identifier
+    )
+    $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
+    $null = Import-EntraConnectADSync
+    $rule = ConvertFrom-Json -InputObject $RuleJson
+    $id = [Guid]::NewGuid()
+    if ($Identifier) {
+        $id = [Guid]$Identifier
+    }
+    $warnings = [System.Collections.Generic.List[string]]::new()
+    if ($PSCmdlet.ShouldProcess([string]$rule.name, 'Add-ADSyncRule')) {
+        $disabled = [bool]$rule.disabled
+        $passwordSync = [bool]$rule.enable_password_sync
+        $syncRule = New-ADSyncRule -Name ([string]$rule.name) -Identifier $id -Description ([string]$rule.description) -Direction ([string]$rule.direction) -Precedence ([int]$rule.precedence) -PrecedenceAfter ([Guid]::Empty) -PrecedenceBefore ([Guid]::Empty) -SourceObjectType ([string]$rule.source_object_type) -TargetObjectType ([string]$rule.target_object_type) -Connector ([Guid]$ConnectorId) -LinkType ([string]$rule.link_type) -SoftDeleteExpiryInterval ([TimeSpan]::FromSeconds([double]$rule.soft_delete_expiry_seconds)) -ImmutableTag '' -EnablePasswordSync:$passwordSync -Disabled:$disabled
+        foreach ($flow in @($rule.attribute_flows)) {
+            if ($null -eq $flow) {
+                continue
+            }
+            $executeOnce = [bool]$flow.execute_once
+            if ([string]$flow.flow_type -eq 'Expression') {
+                $syncRule = Add-ADSyncAttributeFlowMapping -SynchronizationRule $syncRule -Destination ([string]$flow.destination) -FlowType 'Expression' -ValueMergeType ([string]$flow.merge_type) -Expression ([string]$flow.expression) -ExecuteOnce:$executeOnce
+            }
+            else {
+                $source = [System.Collections.Generic.List[string]]::new()
+                foreach ($item in @($flow.source)) {
+                    if ($null -ne $item) {
+                        $source.Add([string]$item)
+                    }
+                }
+                $syncRule = Add-ADSyncAttributeFlowMapping -SynchronizationRule $syncRule -Source $source -Destination ([string]$flow.destination) -FlowType ([string]$flow.flow_type) -ValueMergeType ([string]$flow.merge_type) -ExecuteOnce:$executeOnce
+            }
+        }
+        foreach ($group in @($rule.scope_groups)) {
+            if ($null -eq $group) {
+                continue
+            }
+            $conditions = @(foreach ($item in @($group.conditions)) {
+                    New-Object -TypeName 'Microsoft.IdentityManagement.PowerShell.ObjectModel.ScopeCondition' -ArgumentList ([string]$item.attribute), ([string]$item.value), ([string]$item.operator)
+                })
+            $syncRule = Add-ADSyncScopeConditionGroup -SynchronizationRule $syncRule -ScopeConditions $conditions
+        }
+        foreach ($group in @($rule.join_groups)) {
+            if ($null -eq $group) {
+                continue
+            }
+            $conditions = @(foreach ($item in @($group.conditions)) {
+                    New-Object -TypeName 'Microsoft.IdentityManagement.PowerShell.ObjectModel.JoinCondition' -ArgumentList ([string]$item.cs_attribute), ([string]$item.mv_attribute), ([bool]$item.case_sensitive)
+                })
+            $syncRule = Add-ADSyncJoinConditionGroup -SynchronizationRule $syncRule -JoinConditions $conditions
+        }
+        try {
+            $null = Add-ADSyncRule -SynchronizationRule $syncRule -WarningVariable ruleWarnings -WarningAction SilentlyContinue
+        }
+        catch {
+            throw ("Add-ADSyncRule failed for rule '{0}': {1} If the server asked for an interactive admin sign-in (PowerShell configuration changes may prompt since May 2026), make the change in the Synchronization Rules Editor." -f $rule.name, $_.Exception.Message)
+        }
+        foreach ($warning in @($ruleWarnings)) {
+            if ($null -ne $warning) {
+                $warnings.Add([string]$warning)
+            }
+        }
+    }
+    [PSCustomObject]@{
+        identifier = [string]$id
+        name = [string]$rule.name
+        connector_id = $ConnectorId
+        warnings = $warnings.ToArray()
+    }
+}
+
+function Set-EntraConnectSyncRuleState {
+    <#
+    .SYNOPSIS
+    Sets Disabled and/or Precedence of one existing rule: Get-ADSyncRule -Identifier, set, Add-ADSyncRule.
+    .PARAMETER Identifier
+    The rule's Identifier.
+    .PARAMETER Disabled
+    The new Disabled value (standard or custom rules).
+    .PARAMETER Precedence
+    The new Precedence (custom rules only; the caller checks the reserved range).
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$Identifier,
+        [bool]$Disabled,
+        [int]$Precedence
+    )
+    $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
+    $null = Import-EntraConnectADSync
+    $syncRule = Get-ADSyncRule -Identifier ([Guid]$Identifier)
+    if ($null -eq $syncRule) {
+        throw "No sync rule with Identifier $Identifier on this server; read the rules again."
+    }
+    $warnings = [System.Collections.Generic.List[string]]::new()
+    if ($PSCmdlet.ShouldProcess([string]$syncRule.Name, 'Add-ADSyncRule')) {
+        if ($PSBoundParameters.ContainsKey('Disabled')) {
+            $syncRule.Disabled = $Disabled
+        }
+        if ($PSBoundParameters.ContainsKey('Precedence')) {
+            $syncRule.Precedence = $Precedence
+        }
+        try {
+            $null = Add-ADSyncRule -SynchronizationRule $syncRule -WarningVariable ruleWarnings -WarningAction SilentlyContinue
+        }
+        catch {
+            throw ("Add-ADSyncRule failed for rule '{0}': {1} If the server asked for an interactive admin sign-in (PowerShell configuration changes may prompt since May 2026), make the change in the Synchronization Rules Editor." -f $syncRule.Name, $_.Exception.Message)
+        }
+        foreach ($warning in @($ruleWarnings)) {
+            if ($null -ne $warning) {
+                $warnings.Add([string]$warning)
+            }
+        }
+    }
+    [PSCustomObject]@{
+        identifier = [string]$syncRule.Identifier
+        name = [string]$syncRule.Name
+        disabled = [bool]$syncRule.Disabled
+        precedence = [int]$syncRule.Precedence
+        warnings = $warnings.ToArray()
+    }
+}
+
+function Remove-EntraConnectSyncRule {
+    <#
+    .SYNOPSIS
+    Removes one custom sync rule by its Identifier.
+    .PARAMETER Identifier
+    The rule's Identifier.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$Identifier
+    )
+    $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
+    $null = Import-EntraConnectADSync
+    $removed = $false
+    if ($PSCmdlet.ShouldProcess($Identifier, 'Remove-ADSyncRule')) {
+        Remove-ADSyncRule -Identifier ([Guid]$Identifier)
+        $removed = $true
+    }
+    [PSCustomObject]@{
+        identifier = $Identifier
+        removed = $removed
     }
 }

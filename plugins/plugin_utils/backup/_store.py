@@ -30,9 +30,14 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.serv
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncconfig.compare import (
     compare_configurations,
 )
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncrules._render import to_powershell
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncrules._sources import rules_from_export
 
 MANIFEST = "manifest.json"
 CONFIGURATION = "ServerConfiguration"
+#: The custom rules (and standard rules' disabled state) as rules-as-data and as a Rules Editor script.
+RULES_FILE = "sync-rules.yml"
+RULES_SCRIPT = "sync-rules.ps1"
 ARCHIVE = "settings.zip"
 BACKUP_NAME = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
 #: Differences that are only the passing of time, never a change of settings.
@@ -82,6 +87,30 @@ def same_settings(new: Path, old: Path) -> tuple[bool, list[dict[str, Any]]]:
     if policy_files(new) != policy_files(old):
         differences.append({"category": "policy_json", "object": "synchronization policy JSON files"})
     return not differences, differences
+
+
+def write_rules_files(content: Path, host: str) -> None:
+    """Write the backup's sync rules as data (``sync-rules.yml``, what sync_rules takes) and as a
+    PowerShell script in the Rules Editor's shape (``sync-rules.ps1``, connectors found by name when
+    it runs): "Export them from the Rules Editor as PowerShell for DR" [BP]."""
+    import yaml
+
+    document = rules_from_export(str(content / CONFIGURATION))
+    header = (
+        f"# Sync rules of {host}, from its configuration export: custom rules in full, standard rules'\n"
+        "# disabled state. Restore with hybrid_identity.entra_connect.sync_rules (rules_file: this file).\n"
+    )
+    text = yaml.safe_dump(document.to_dict(), sort_keys=False, allow_unicode=True, width=120)
+    (content / RULES_FILE).write_text(header + text, encoding="utf-8")
+    (content / RULES_SCRIPT).write_text(to_powershell(document, f"{host}, configuration export"), encoding="utf-8")
+
+
+def rules_files(backup: Path) -> dict[str, str | None]:
+    """Where a backup keeps its rules files (None in backups made before they existed)."""
+    return {
+        "rules_file": str(backup / RULES_FILE) if (backup / RULES_FILE).is_file() else None,
+        "rules_script": str(backup / RULES_SCRIPT) if (backup / RULES_SCRIPT).is_file() else None,
+    }
 
 
 def backup_name(exported: dict[str, Any]) -> str:
@@ -178,6 +207,7 @@ def store_backup(
     content = archive.parent / "content"
     stale = [] if check_mode else remove_stale_temp(str(host_dir))
     extract(archive, content)
+    write_rules_files(content, host)
     existing = backups(host_dir)
     newest = existing[-1] if existing else None
     same, differences = same_settings(content, newest) if newest else (False, [])
@@ -195,13 +225,28 @@ def store_backup(
             **result,
             "path": str(newest),
             "settings_file": settings_file(newest),
+            **rules_files(newest),
             "removed": removed,
         }
     target = free_name(host_dir, backup_name(exported))
     result["path"] = str(target)
     if check_mode:
-        return {"changed": True, **result, "removed": [], "settings_file": settings_file(content)}
+        return {
+            "changed": True,
+            **result,
+            "removed": [],
+            "settings_file": settings_file(content),
+            "rules_file": None,
+            "rules_script": None,
+        }
     target, written = commit(content, archive, target, host, exported)
     result["path"] = str(target)
     removed = prune(host_dir, retention)
-    return {"changed": True, **result, "removed": removed, "settings_file": settings_file(target), "manifest": written}
+    return {
+        "changed": True,
+        **result,
+        "removed": removed,
+        "settings_file": settings_file(target),
+        **rules_files(target),
+        "manifest": written,
+    }

@@ -9,11 +9,11 @@ the lab's wizard emulation (``lab/wizard.py``), the findings on one configuratio
 
 :func:`import_tasks` takes a config_compare result with the active server as reference and the
 newly imported server as candidate, and returns one task per difference a limitation explains,
-saying what to do and whether the collection can re-apply it. Custom-rule precedence and disabled
-state are what Microsoft would have re-applied with the rule cmdlets (New-ADSyncRule,
-Add-ADSyncRule); those cmdlets are not in this collection's cmdlet catalogue, so such tasks are
-handed to the operator with the exact change to make in the Synchronization Rules Editor, like
-the rest.
+saying what to do and whether the collection can re-apply it. Custom-rule differences (precedence
+shifted outside 0-99, disabled state) are re-applied by the collection with the rule cmdlets
+(New-ADSyncRule ... Add-ADSyncRule, the sync_rules module): the staging_server role converges the
+new server's rules to the active server's before it compares, so a rule task appears only when
+that convergence did not run; it then says to run the sync_rules playbook.
 """
 
 from __future__ import annotations
@@ -158,8 +158,8 @@ def _rule_task(difference: dict[str, Any]) -> dict[str, Any]:
         "action": how,
         "reference": difference["reference"],
         "candidate": difference["candidate"],
-        "reapplicable": False,
-        "reason_not_reapplied": "the rule cmdlets (New-ADSyncRule, Add-ADSyncRule) are not in the cmdlet catalogue",
+        "reapplicable": True,
+        "reason_not_reapplied": "re-applied by the sync_rules playbook (or the sync_rules module); run it",
     }
 
 

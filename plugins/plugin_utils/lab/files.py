@@ -20,17 +20,18 @@ import re
 import uuid
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr, unescape
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import clock, engine
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import rules as lab_rules
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab_server
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.directory import domain_dn
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.models import LabServer, connector_guid
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncrules._model import Rule
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "server-configuration"
 TEMPLATE_AD_CONNECTOR = "ae4db4cc-b16b-4eb2-acf5-837ca84e4d7d"
 TEMPLATE_TENANT = "contoso.onmicrosoft.com"
-CUSTOM_RULE_TEMPLATE = "In from AD - User Common"
 #: Lab assumption (see engine.VERSION_FLOWS): the standard rule that gains the new flow.
 VERSION_RULE = (
     "Out to AAD - User Identity",
@@ -55,11 +56,12 @@ def _element(text: str, tag: str, value: str) -> str:
     return re.sub(rf"<{tag}>[^<]*</{tag}>|<{tag} />", f"<{tag}>{escape(value)}</{tag}>", text, count=1)
 
 
-def write_server_configuration(server: LabServer, dest: Path) -> list[str]:
-    """Write the server's configuration export into ``dest``; return the relative file names."""
+def _configuration_texts(server: LabServer) -> list[tuple[str, str]]:
+    """(relative file name, text) of every template file as this server exports it."""
     ad_guid = connector_guid(server.host, (server.forests or [])[0])
     exported = clock.export_date(clock.now())
-    written = []
+    disabled = set(server.disabled_standard_rules or [])
+    result = []
     for source in sorted(TEMPLATE.rglob("*.xml")):
         relative = source.relative_to(TEMPLATE)
         text = source.read_text(encoding="utf-8")
@@ -88,43 +90,68 @@ def write_server_configuration(server: LabServer, dest: Path) -> list[str]:
                 "  </attribute-mappings>"
             )
             text = text.replace("  </attribute-mappings>", mapping, 1).replace(VERSION_RULE[1], VERSION_RULE[2])
-        name = str(relative).replace(TEMPLATE_AD_CONNECTOR, ad_guid)
+        if relative.parts[0] == "SynchronizationRules":
+            name_match = re.search(r"<name>([^<]*)</name>", text)
+            if name_match and unescape(name_match.group(1)) in disabled:
+                text = _element(text, "disabled", "True")
+        result.append((str(relative).replace(TEMPLATE_AD_CONNECTOR, ad_guid), text))
+    return result
+
+
+def standard_rule_texts(server: LabServer) -> list[tuple[str, str]]:
+    """(file name, XML text) of the server's standard rules, as its configuration export writes them."""
+    return [(n, t) for n, t in _configuration_texts(server) if n.startswith("SynchronizationRules")]
+
+
+def write_server_configuration(server: LabServer, dest: Path) -> list[str]:
+    """Write the server's configuration export into ``dest``; return the relative file names."""
+    written = []
+    for name, text in _configuration_texts(server):
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         written.append(name)
-        if relative.parts[0] == "SynchronizationRules" and f"<name>{CUSTOM_RULE_TEMPLATE}</name>" in text:
-            for rule in server.custom_rules or []:
-                written.append(_write_custom_rule(text, rule, server.host, dest))
+    ids = lab_rules.connector_ids(server)
+    for identifier, rule in lab_rules.custom(server):
+        name = f"SynchronizationRules/SynchronizationRule_{{{identifier}}}.xml"
+        (dest / name).write_text(lab_rules.rule_xml(rule, identifier, ids[rule.connector]), encoding="utf-8")
+        written.append(name)
     return sorted(written)
 
 
-def _write_custom_rule(template: str, rule: dict[str, Any], host: str, dest: Path) -> str:
-    rule_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{host}/rule/{rule.get('name')}"))
-    text = re.sub(r"<id>[^<]*</id>", f"<id>{{{rule_id}}}</id>", template, count=1)
-    text = re.sub(r"<internal-id>[^<]*</internal-id>", f"<internal-id>{{{rule_id}}}</internal-id>", text, count=1)
-    text = _element(text, "name", str(rule.get("name", "Custom rule")))
-    text = _element(text, "description", str(rule.get("description", "")))
-    text = re.sub(r"<immutable-tag>[^<]*</immutable-tag>", "<immutable-tag />", text, count=1)
-    text = _element(text, "precedence", str(rule.get("precedence", 50)))
-    text = _element(text, "disabled", "True" if rule.get("disabled") else "False")
-    name = f"SynchronizationRules/SynchronizationRule_{{{rule_id}}}.xml"
-    (dest / name).write_text(text, encoding="utf-8")
-    return name
-
-
 def applied_policy(server: LabServer) -> dict[str, Any]:
-    """The wizard's Applied-SynchronizationPolicy JSON (known keys only; no official schema)."""
+    """The wizard's Applied-SynchronizationPolicy JSON (known keys only; no official schema).
 
-    def rule(r: dict[str, Any]) -> dict[str, Any]:
+    A rule entry carries the keys the reference lists (§4.1) and ``disabled``; join conditions,
+    flow types and expressions have no known key, so the lab's JSON does not carry them.
+    """
+
+    def rule(r: Rule) -> dict[str, Any]:
         return {
-            "name": r.get("name"),
-            "description": r.get("description", ""),
-            "direction": "Inbound",
-            "precedence": r.get("precedence", 50),
+            "name": r.name,
+            "description": r.description,
+            "direction": r.direction,
+            "precedence": r.precedence,
             "immutableTag": None,
-            "disabled": bool(r.get("disabled")),
+            "source": r.source_object_type,
+            "target": r.target_object_type,
+            "linkType": r.link_type,
+            "scopeFilters": [
+                {"attribute": c.attribute, "condition": c.operator, "value": c.value}
+                for group in r.scope_groups[:1]
+                for c in group
+            ],
+            "attributeMappings": [
+                {"source": f.source[0], "destination": f.destination}
+                for f in r.attribute_flows
+                if f.flow_type == "Direct" and f.source
+            ],
+            "disabled": r.disabled,
         }
+
+    by_forest: dict[str, list[Rule]] = {}
+    for _identifier, r in lab_rules.custom(server):
+        by_forest.setdefault(r.connector, []).append(r)
 
     return {
         "policyMetadata": {
@@ -151,7 +178,7 @@ def applied_policy(server: LabServer) -> dict[str, Any]:
                         "containerExclusions": list(server.excluded_containers or []),
                     }
                 ],
-                "customSynchronizationRules": [rule(r) for r in server.custom_rules or []],
+                "customSynchronizationRules": [rule(r) for r in by_forest.get(forest, [])],
                 "standardSynchronizationRules": [],
             }
             for forest in server.forests or []

@@ -12,8 +12,10 @@ journals what changed, so the methods here only emulate the server.
 from __future__ import annotations
 
 import hashlib
+import json
 import pathlib
 import shutil
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab 
     remote,
     wizard,
 )
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import rules as lab_rules
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import require
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.models import (
@@ -305,3 +308,84 @@ class LabHelpers:
         removed = target.exists()
         shutil.rmtree(target, ignore_errors=True)
         return {"path": str(target), "removed": removed}
+
+    # -- sync rules (lab/rules.py) -----------------------------------------------------------
+
+    def get_sync_rules(self, server: LabServer) -> dict[str, Any]:
+        self._require_engine(server)
+        ids = lab_rules.connector_ids(server)
+        result = [lab_rules.to_result(i, r, ids[r.connector], True) for i, r in lab_rules.standard(server)]
+        result += [lab_rules.to_result(i, r, ids[r.connector], False) for i, r in lab_rules.custom(server)]
+        return {"rules": result}
+
+    def _connector_name(self, server: LabServer, connector_id: str) -> str:
+        wanted = connector_id.strip("{}").lower()
+        for name, identifier in lab_rules.connector_ids(server).items():
+            if identifier.lower() == wanted:
+                return name
+        raise HelperError(f"Add-ADSyncRule : The connector '{connector_id}' could not be found.")
+
+    def set_sync_rule(
+        self, server: LabServer, RuleJson: str, ConnectorId: str, Identifier: str | None = None
+    ) -> dict[str, Any]:
+        self._require_engine(server)
+        connector = self._connector_name(server, ConnectorId)
+        rule = lab_rules.rule_from_wire({**json.loads(RuleJson), "connector": connector}, "RuleJson")
+        identifier = Identifier or str(uuid.uuid4())
+        require(
+            identifier not in {i for i, _r in lab_rules.standard(server)},
+            "the lab does not model modified standard rules (the collection never rewrites one)",
+        )
+        entries = [e for e in server.custom_rules or [] if e["identifier"] != identifier]
+        entries.append(lab_rules.stored(rule, identifier))
+        server.custom_rules = entries
+        warning = lab_rules.flag_full_sync(server, connector)
+        return {"identifier": identifier, "name": rule.name, "connector_id": ConnectorId, "warnings": [warning]}
+
+    def set_sync_rule_state(
+        self, server: LabServer, Identifier: str, Disabled: bool | None = None, Precedence: int | None = None
+    ) -> dict[str, Any]:
+        self._require_engine(server)
+        for entry in server.custom_rules or []:
+            if entry["identifier"] == Identifier:
+                if Disabled is not None:
+                    entry["disabled"] = Disabled
+                if Precedence is not None:
+                    entry["precedence"] = Precedence
+                warning = lab_rules.flag_full_sync(server, entry["connector"])
+                return {
+                    "identifier": Identifier,
+                    "name": entry["name"],
+                    "disabled": entry["disabled"],
+                    "precedence": entry["precedence"],
+                    "warnings": [warning],
+                }
+        for identifier, rule in lab_rules.standard(server):
+            if identifier == Identifier:
+                require(Precedence is None, "the lab does not model a changed standard rule precedence")
+                names = set(server.disabled_standard_rules or [])
+                if Disabled is not None:
+                    names = names | {rule.name} if Disabled else names - {rule.name}
+                server.disabled_standard_rules = sorted(names)
+                warning = lab_rules.flag_full_sync(server, rule.connector)
+                return {
+                    "identifier": Identifier,
+                    "name": rule.name,
+                    "disabled": rule.name in names,
+                    "precedence": rule.precedence,
+                    "warnings": [warning],
+                }
+        raise HelperError(f"No sync rule with Identifier {Identifier} on this server; read the rules again.")
+
+    def remove_sync_rule(self, server: LabServer, Identifier: str) -> dict[str, Any]:
+        self._require_engine(server)
+        entries = server.custom_rules or []
+        kept = [e for e in entries if e["identifier"] != Identifier]
+        if len(kept) == len(entries):
+            require(
+                Identifier not in {i for i, _r in lab_rules.standard(server)},
+                "the collection never removes a standard rule",
+            )
+            raise HelperError(f"Remove-ADSyncRule : The synchronization rule '{Identifier}' could not be found.")
+        server.custom_rules = kept
+        return {"identifier": Identifier, "removed": True}

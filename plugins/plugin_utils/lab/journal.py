@@ -50,6 +50,11 @@ def facts(server: LabServer, world: dict[str, Any]) -> dict[str, Any]:
         result["sync.tenant_revision"] = server.sync.tenant_revision
         result["pending_export_count"] = len(server.sync.pending)
         result["excluded_containers"] = server.excluded_containers
+        # copies: the rule helpers edit these lists in place
+        result["custom_rules"] = [
+            (r.get("name"), r.get("precedence"), r.get("disabled")) for r in server.custom_rules or []
+        ]
+        result["disabled_standard_rules"] = sorted(server.disabled_standard_rules or [])
     return result
 
 

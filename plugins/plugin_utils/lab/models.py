@@ -209,6 +209,8 @@ class LabServer:
     sync: SyncState | None = None
     #: Connector kinds ("entra", "ad") whose imports fail from now on (a lab setting).
     failing_imports: list[str] | None = None
+    #: names of the standard rules disabled on this server (lab/rules.py)
+    disabled_standard_rules: list[str] | None = None
 
     # -- the state file ----------------------------------------------------------------------
 

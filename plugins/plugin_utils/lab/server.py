@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import clock, engine
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import rules as lab_rules
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import require
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.models import (
     STAGING_MODE,
@@ -76,7 +77,12 @@ def configure(
     server.forests = list(s.forests) or [settings.world.domain]
     server.tenant = settings.world.tenant
     server.excluded_containers = list(s.excluded_containers if excluded is None else excluded)
-    server.custom_rules = [dict(r) for r in (s.custom_rules if custom_rules is None else custom_rules)]
+    entries = s.custom_rules if custom_rules is None else custom_rules
+    server.custom_rules = [
+        lab_rules.stored(rule, lab_rules.rule_identifier(server.host, rule.name))
+        for rule in lab_rules.normalise(entries, server.forests[0], f"custom rules of {server.host}")
+    ]
+    server.disabled_standard_rules = sorted(s.disabled_standard_rules) if custom_rules is None else []
     server.service_account = "NT SERVICE\\ADSync"
     server.scheduler = Scheduler()
     server.cycle = Cycle()

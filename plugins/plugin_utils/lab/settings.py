@@ -9,8 +9,10 @@ bad-promotion demo) is inventory, not code. They are separate from the declared 
 Host variables:
   entra_connect_lab_server   dict: installed, configured, version, staging, forests,
                              excluded_containers, password_writeback, auto_upgrade, adsynctools,
-                             deletion_threshold, custom_rules, prerequisites (overrides of the
-                             facts Get-EntraConnectPrerequisites reports), sync_age_hours (how
+                             deletion_threshold, custom_rules (rules-as-data, see syncrules/_model.py;
+                             connector defaults to the first forest), disabled_standard_rules
+                             (names), prerequisites (overrides of the facts
+                             Get-EntraConnectPrerequisites reports), sync_age_hours (how
                              long ago the starting sync ran), failing_imports (connector kinds,
                              entra or ad, whose imports fail: the scheduler's latest cycle failed
                              there, and every later import does)
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import version_tuple
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import LabSettingsError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.faults import EFFECTS as FAULT_EFFECTS
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.faults import Fault
@@ -57,6 +60,8 @@ class ServerSettings:
     adsynctools: bool = False
     deletion_threshold: int = 500
     custom_rules: tuple[dict[str, Any], ...] = ()
+    #: Names of standard rules that start disabled.
+    disabled_standard_rules: tuple[str, ...] = ()
     #: Overrides of the prerequisite facts a lab server reports (see DEFAULT_PREREQUISITES).
     prerequisites: tuple[tuple[str, Any], ...] = ()
     #: How many hours ago the starting sync of a configured server ran.
@@ -177,6 +182,7 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
         adsynctools=reader.get(raw, "adsynctools", bool, False, where),
         deletion_threshold=reader.get(raw, "deletion_threshold", int, 500, where),
         custom_rules=tuple(reader.get(raw, "custom_rules", list, [], where)),
+        disabled_standard_rules=tuple(str(n) for n in reader.get(raw, "disabled_standard_rules", list, [], where)),
         prerequisites=tuple(sorted(_mapping(reader, raw.get("prerequisites"), f"{where}.prerequisites").items())),
         sync_age_hours=reader.get(raw, "sync_age_hours", (int, float), 0, where),
         failing_imports=tuple(reader.get(raw, "failing_imports", list, [], where)),
@@ -185,6 +191,14 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
         reader.problems.append(f"{where}.failing_imports must list connector kinds: {', '.join(FAILING_IMPORT_KINDS)}")
     if isinstance(server.sync_age_hours, bool) or server.sync_age_hours < 0:
         reader.problems.append(f"{where}.sync_age_hours must be a number of hours >= 0")
+    if server.custom_rules:
+        from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import rules as lab_rules
+
+        forest = (server.forests or ("",))[0] or str(hostvars.get("entra_connect_lab_domain") or "contoso.com")
+        try:
+            lab_rules.normalise(server.custom_rules, forest, f"{where}.custom_rules")
+        except EntraConnectError as err:
+            reader.problems.append(err.message)
     for name in sorted(dict(server.prerequisites)):
         if name not in DEFAULT_PREREQUISITES and name != "tls12_registry":
             reader.problems.append(f"{where}.prerequisites.{name} is not a prerequisite fact")

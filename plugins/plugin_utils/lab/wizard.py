@@ -80,20 +80,43 @@ def complete_upgrade(server: LabServer) -> None:
 
 
 def imported_rules(policy: dict[str, Any], version: str) -> list[dict[str, Any]]:
+    """The custom rules an import creates, in rules-as-data shape, with the documented limitations.
+
+    Lab simplification: a rule is rebuilt from the JSON keys the reference lists (§4.1: name,
+    description, direction, precedence, source, target, linkType, scopeFilters as one group,
+    attributeMappings as direct flows) and ``disabled``; the lab's JSON has no key for join
+    conditions, flow types or expressions, so those are not recreated (sync_rules converges them).
+    """
     keeps_disabled = parse_version(version) >= DISABLED_RULES_KEPT_SINCE
     rules = []
     shifted = SHIFTED_PRECEDENCE_START
     for forest in policy.get("onpremisesDirectoryPolicy") or []:
+        connector = forest.get("fullyQualifiedDomainName") or forest.get("friendlyName")
         for rule in forest.get("customSynchronizationRules") or []:
             precedence = rule.get("precedence", 50)
             if not precedence_reserved(precedence):
                 precedence, shifted = shifted, shifted + 1
+            scope = [
+                {"attribute": f.get("attribute", ""), "operator": f.get("condition", ""), "value": f.get("value", "")}
+                for f in rule.get("scopeFilters") or []
+            ]
             rules.append(
                 {
                     "name": rule.get("name"),
+                    "connector": connector,
                     "description": rule.get("description", ""),
+                    "direction": rule.get("direction") or "Inbound",
                     "precedence": precedence,
+                    "source_object_type": rule.get("source") or "user",
+                    "target_object_type": rule.get("target") or "person",
+                    "link_type": rule.get("linkType") or "Join",
                     "disabled": bool(rule.get("disabled")) and keeps_disabled,
+                    "scope_groups": [scope] if scope else [],
+                    "attribute_flows": [
+                        {"destination": m["destination"], "flow_type": "Direct", "source": [m["source"]]}
+                        for m in rule.get("attributeMappings") or []
+                        if m.get("source") and m.get("destination")
+                    ],
                 }
             )
     return rules

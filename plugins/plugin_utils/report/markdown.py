@@ -21,6 +21,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
     server_rows,
     support_notes,
 )
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncrules._drift import rule_drift
 
 
 def _plan(summary: dict[str, Any]) -> list[str]:
@@ -61,6 +62,13 @@ def _verification(entry: dict[str, Any], links_from: str = "") -> list[str]:
             lines += markdown_table(header, rows, title)
         else:
             lines += ["", f"## {title}", "", "No configuration difference needs attention."]
+        drift_rows = [
+            [r["rule"], r["field"], r["active_server"], r["this_server"], r["fix"]]
+            for r in rule_drift(config["differences"])
+        ]
+        if drift_rows:
+            header = ["rule", "field", "active server", "this server", "fixed by sync_rules?"]
+            lines += markdown_table(header, drift_rows, "Sync rule drift")
     pending = entry["pending"]
     if pending is None:
         lines += ["", "Pending exports: not read."]

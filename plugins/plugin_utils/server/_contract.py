@@ -456,6 +456,131 @@ HELPERS += (
     ),
 )
 
+# ---------------------------------------------------------------------------------------------
+# Sync rules (issue 17): read every rule; upsert one; set Disabled/Precedence; remove one
+# ---------------------------------------------------------------------------------------------
+
+_RULE_CMDLETS = (
+    "the rule cmdlets are how Microsoft moves custom rules between servers: the Rules Editor's exported "
+    "scripts, the Configuration Documenter and the 2025 group-writeback migration (reference section 0)"
+)
+SCOPE_CONDITION = obj(
+    "scope_condition",
+    scalar("attribute", "str"),
+    scalar("operator", "str"),
+    scalar("value", "str", nullable=True),
+)
+JOIN_CONDITION = obj(
+    "join_condition",
+    scalar("cs_attribute", "str"),
+    scalar("mv_attribute", "str"),
+    scalar("case_sensitive", "bool"),
+)
+ATTRIBUTE_FLOW = obj(
+    "attribute_flow",
+    scalar("destination", "str"),
+    scalar("flow_type", "enum", choices=("Direct", "Constant", "Expression")),
+    listof("source", scalar("attribute", "str")),
+    scalar("expression", "str", nullable=True),
+    scalar("merge_type", "enum", choices=("Update", "Replace", "MergeCaseInsensitive", "Merge")),
+    scalar("execute_once", "bool"),
+)
+SYNC_RULE = obj(
+    "rule",
+    scalar("identifier", "str"),
+    scalar("name", "str"),
+    scalar("description", "str", nullable=True),
+    scalar("connector_id", "str"),
+    scalar("connector_name", "str", nullable=True),
+    scalar("direction", "enum", choices=("Inbound", "Outbound")),
+    scalar("precedence", "int"),
+    scalar("disabled", "bool"),
+    scalar("immutable_tag", "str", nullable=True),
+    scalar("is_standard_rule", "bool"),
+    scalar("source_object_type", "str"),
+    scalar("target_object_type", "str"),
+    scalar("link_type", "enum", choices=("Provision", "StickyJoin", "Join", "JoinNoFlow")),
+    scalar("soft_delete_expiry_seconds", "seconds"),
+    scalar("enable_password_sync", "bool"),
+    listof("scope_groups", obj("scope_group", listof("conditions", SCOPE_CONDITION))),
+    listof("join_groups", obj("join_group", listof("conditions", JOIN_CONDITION))),
+    listof("attribute_flows", ATTRIBUTE_FLOW),
+)
+RULE_WARNINGS = listof("warnings", scalar("warning", "str"))
+
+HELPERS += (
+    Helper(
+        name="Get-EntraConnectSyncRules",
+        description=(
+            "Every sync rule (Get-ADSyncRule) with its scope and join condition groups and attribute "
+            "flows, each rule's connector GUID resolved to the connector's name (Get-ADSyncConnector)."
+        ),
+        mutates=False,
+        undocumented={
+            "Get-ADSyncRule": "The only way to read sync rules; " + _RULE_CMDLETS + ".",
+            "Get-ADSyncConnector": _CONNECTOR_READ,
+        },
+        result=(listof("rules", SYNC_RULE),),
+    ),
+    Helper(
+        name="Set-EntraConnectSyncRule",
+        description=(
+            "Creates or replaces one custom rule in the documented script shape: New-ADSyncRule, "
+            "Add-ADSyncAttributeFlowMapping, Add-ADSyncScopeConditionGroup, Add-ADSyncJoinConditionGroup, "
+            "Add-ADSyncRule (an upsert: an existing Identifier is updated in place). RuleJson is the rule "
+            "document's rule with its groups as {conditions: [...]} objects; ConnectorId is this server's "
+            "GUID of the rule's connector. Returns Add-ADSyncRule's warnings (the full sync it flags)."
+        ),
+        mutates=True,
+        params=(Param("RuleJson", "str"), Param("ConnectorId", "str"), Param("Identifier", "str", required=False)),
+        undocumented={
+            "New-ADSyncRule": "Builds the rule in memory; " + _RULE_CMDLETS + ".",
+            "Add-ADSyncAttributeFlowMapping": "Adds each attribute flow in memory; " + _RULE_CMDLETS + ".",
+            "Add-ADSyncScopeConditionGroup": "Adds each scope group in memory; " + _RULE_CMDLETS + ".",
+            "Add-ADSyncJoinConditionGroup": "Adds each join group in memory; " + _RULE_CMDLETS + ".",
+            "Add-ADSyncRule": "Writes the rule to the server; " + _RULE_CMDLETS + ".",
+        },
+        result=(
+            scalar("identifier", "str"),
+            scalar("name", "str"),
+            scalar("connector_id", "str"),
+            RULE_WARNINGS,
+        ),
+    ),
+    Helper(
+        name="Set-EntraConnectSyncRuleState",
+        description=(
+            "Sets Disabled and/or Precedence of one existing rule the way Microsoft's scripts do: "
+            "Get-ADSyncRule -Identifier, set the property, Add-ADSyncRule."
+        ),
+        mutates=True,
+        params=(
+            Param("Identifier", "str"),
+            Param("Disabled", "bool", required=False),
+            Param("Precedence", "int", required=False),
+        ),
+        undocumented={
+            "Get-ADSyncRule": "Reads the rule to change by its Identifier; " + _RULE_CMDLETS + ".",
+            "Add-ADSyncRule": "Writes the changed rule back (an upsert); " + _RULE_CMDLETS + ".",
+        },
+        result=(
+            scalar("identifier", "str"),
+            scalar("name", "str"),
+            scalar("disabled", "bool"),
+            scalar("precedence", "int"),
+            RULE_WARNINGS,
+        ),
+    ),
+    Helper(
+        name="Remove-EntraConnectSyncRule",
+        description="Removes one custom rule by its Identifier (Remove-ADSyncRule -Identifier).",
+        mutates=True,
+        params=(Param("Identifier", "str"),),
+        undocumented={"Remove-ADSyncRule": "Removes a custom rule; " + _RULE_CMDLETS + "."},
+        result=(scalar("identifier", "str"), scalar("removed", "bool")),
+    ),
+)
+
 #: Functions in the helper file that are not helpers: shared conversions used by helpers.
 PRIVATE_FUNCTIONS = (
     "ConvertTo-EntraConnectUtcString",
@@ -465,6 +590,7 @@ PRIVATE_FUNCTIONS = (
     "ConvertTo-EntraConnectSchedulerResult",
     "ConvertTo-EntraConnectRunResult",
     "ConvertTo-EntraConnectConnectorResult",
+    "ConvertTo-EntraConnectSyncRuleResult",
 )
 
 BY_NAME: dict[str, Helper] = {h.name: h for h in HELPERS}

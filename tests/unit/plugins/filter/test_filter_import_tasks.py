@@ -31,8 +31,9 @@ def test_import_tasks_turn_import_limitations_into_operator_actions():
         "wizard > Customize synchronization options > Optional features: Device writeback",
         "Synchronization Service > Connectors > contoso.com > Configure Run Profiles: create ['Nightly']",
     ]
-    assert all(not t["reapplicable"] for t in tasks)
-    assert "New-ADSyncRule" in tasks[0]["reason_not_reapplied"]
+    # rule differences are what the collection re-applies with the rule cmdlets (sync_rules)
+    assert [t["reapplicable"] for t in tasks] == [True, True, False, False]
+    assert "sync_rules playbook" in tasks[0]["reason_not_reapplied"]
     assert import_tasks({"differences": []}) == []
     with pytest.raises(AnsibleFilterError, match="expects the registered result of config_compare"):
         TasksFilter().filters()["import_tasks"]("nope")

@@ -169,7 +169,7 @@ def test_check_fails_when_a_write_helper_skips_should_process():
 
 def test_check_fails_when_a_helper_does_not_stop_on_errors():
     old = (
-        "    $ErrorActionPreference = 'Stop'\n    $null = Import-EntraConnectADSync\n"
+        "    $ErrorActionPreference = 'Stop'\n    $ConfirmPreference = 'None'\n    $null = Import-EntraConnectADSync\n"
         "    if ($PSCmdlet.ShouldProcess('automatic"
     )
     problems = problems_after(old, old.replace("    $ErrorActionPreference = 'Stop'\n", ""))
@@ -186,3 +186,18 @@ def test_catalogue_knows_undocumented_cmdlets_and_should_process():
     assert catalogue["set-adsyncglobalsettings"].undocumented is True
     assert catalogue["get-adsyncrunprofileresult"].should_process is True
     assert "stagingmodeenabled" not in catalogue["set-adsyncscheduler"].parameters
+
+
+def test_a_write_helper_without_confirm_preference_none_fails():
+    found = problems_after(
+        "    $ConfirmPreference = 'None'\n    $null = Import-EntraConnectADSync\n    $removed = $false",
+        "    $null = Import-EntraConnectADSync\n    $removed = $false",
+    )
+    assert [p.message for p in found if p.rule == "confirm"] == [
+        "write helper Remove-EntraConnectSyncRule must set $ConfirmPreference = 'None'"
+    ]
+
+
+def test_a_rule_helper_calling_an_uncatalogued_parameter_fails():
+    found = problems_after("Remove-ADSyncRule -Identifier", "Remove-ADSyncRule -Force -Identifier")
+    assert "Remove-ADSyncRule has no parameter -force in the catalogue" in [p.message for p in found]

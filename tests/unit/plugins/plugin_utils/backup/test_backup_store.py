@@ -151,6 +151,8 @@ def test_store_backup_commits_then_sees_the_same_settings(tmp_path):
         "previous_path": str(target),
         "path": str(target),
         "settings_file": str(target / APPLIED),
+        "rules_file": str(target / store.RULES_FILE),
+        "rules_script": str(target / store.RULES_SCRIPT),
         "removed": [],
         "removed_stale_files": [],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -29,20 +30,39 @@ SAMPLE_PARAMS = {
 }
 
 
+RULE_HELPERS = {"Set-EntraConnectSyncRule", "Set-EntraConnectSyncRuleState", "Remove-EntraConnectSyncRule"}
+CUSTOM_RULE = {"name": "In from AD - User Custom", "precedence": 50}
+
+
+def rule_params(server, name):
+    """Sample calls of the rule helpers: they need this server's identifiers."""
+    rules = server.call("Get-EntraConnectSyncRules")["rules"]
+    custom = next(r for r in rules if not r["is_standard_rule"])
+    if name == "Set-EntraConnectSyncRule":
+        wire = {k: custom[k] for k in ("name", "direction", "precedence", "source_object_type", "target_object_type")}
+        return {"RuleJson": json.dumps(wire), "ConnectorId": custom["connector_id"], "Identifier": custom["identifier"]}
+    if name == "Set-EntraConnectSyncRuleState":
+        return {"Identifier": custom["identifier"], "Disabled": True}
+    return {"Identifier": custom["identifier"]}
+
+
 def test_every_helper_has_a_sample_call():
-    needs_params = {h.name for h in contract.HELPERS if h.params} - {"Remove-EntraConnectTempFolder"}
+    needs_params = {h.name for h in contract.HELPERS if h.params} - {"Remove-EntraConnectTempFolder"} - RULE_HELPERS
     assert needs_params <= set(SAMPLE_PARAMS)
 
 
 @pytest.mark.parametrize("helper", contract.HELPERS, ids=lambda h: h.name)
 def test_lab_result_validates_against_the_contract(tmp_path, helper):
-    server = lab_server(tmp_path, adsynctools=True, staging=helper.name.startswith("Disable"))
+    server = lab_server(
+        tmp_path, adsynctools=True, staging=helper.name.startswith("Disable"), custom_rules=[CUSTOM_RULE]
+    )
     if helper.name == "Remove-EntraConnectTempFolder":
         exported = server.call("Export-EntraConnectServerConfiguration")
         result = server.call(helper.name, Path=exported["temp_path"])
         assert result["removed"] is True
         return
-    result = server.call(helper.name, **SAMPLE_PARAMS.get(helper.name, {}))  # Server.call validates
+    params = rule_params(server, helper.name) if helper.name in RULE_HELPERS else SAMPLE_PARAMS.get(helper.name, {})
+    result = server.call(helper.name, **params)  # Server.call validates
     assert contract.validate_result(helper, result) is result
 
 

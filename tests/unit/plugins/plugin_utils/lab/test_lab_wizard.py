@@ -65,9 +65,9 @@ def test_the_operator_imports_the_settings_in_staging_mode_with_the_documented_l
     assert (after["configured"], after["scheduler"]["staging_mode_enabled"]) == (True, True)
     saved = LabStore(tmp_path).read()["servers"]["aadc03"]
     assert saved["excluded_containers"] == [SALES]
-    assert saved["custom_rules"] == [
-        {"name": "In from AD - User Custom", "description": "", "precedence": 50, "disabled": True},
-        {"name": "In from AD - User Late", "description": "", "precedence": 200, "disabled": False},
+    assert [(r["name"], r["connector"], r["precedence"], r["disabled"]) for r in saved["custom_rules"]] == [
+        ("In from AD - User Custom", "contoso.com", 50, True),
+        ("In from AD - User Late", "contoso.com", 200, False),
     ]
     assert saved["global_parameters"]["Microsoft.OptionalFeature.DeviceWriteBack"] == "False"
     operator_lines = [line for line in LabStore(tmp_path).journal() if line["helper"] == "lab:operator"]
