@@ -6,8 +6,10 @@ and servers_by_role (docs in the .yml files)."""
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.backup._store import last_active_backup
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._outcome import (
     switch_failure,
     switch_outcome,
@@ -31,11 +33,22 @@ def _optional(value):
     return dict(value) if isinstance(value, dict) else None
 
 
-def _switch_plan(declared, actual, candidate=None, gates=None):
+def _switch_plan(declared, actual, candidate=None, gates=None, backup_dir=None, promote_without_reference=False):
     actual = _dict(actual, "the server_info results by host as 'actual'", "switch_plan")
     declared = _dict(declared or {}, "a dict of declared roles by host", "switch_plan")
     try:
-        return switch_plan(declared, actual, candidate or None, gates).to_dict()
+        accepted = boolean(promote_without_reference, strict=True)
+    except TypeError:
+        raise AnsibleFilterError(
+            f"Invalid value given for 'entra_connect_promote_without_reference': {promote_without_reference!r}; "
+            "use true or false"
+        ) from None
+    # Read only when it matters: with no active server, the newest backup of an active one is the reference.
+    reference = None
+    if backup_dir and not servers_by_role(actual)["active"]:
+        reference = last_active_backup(str(backup_dir), sorted(actual))
+    try:
+        return switch_plan(declared, actual, candidate or None, gates, reference, accepted).to_dict()
     except EntraConnectError as err:
         raise AnsibleFilterError(f"switch_plan: {err.message}") from None
 

@@ -125,7 +125,22 @@ def switch_outcome(
             _rollback(outcome, candidate, former, promote, cycle, undo, restore)
     if after is not None and outcome["status"] in ("not_promoting", "promoted"):
         _confirm(outcome, candidate, after, exports_required=bool(plan.get("promote")))
+        if outcome["status"] == "done" and plan.get("recovery"):
+            outcome["message"] += "; " + recovered(plan["recovery"])
     return outcome
+
+
+def recovered(recovery: dict[str, Any]) -> str:
+    """How a switch got out of zero active servers, for the report and the job."""
+    if recovery.get("reference_backup"):
+        return (
+            f"recovered from zero active servers: verified against the backup of {recovery['reference_host']} "
+            f"taken while it was active ({recovery['reference_exported_at']}, {recovery['reference_backup']})"
+        )
+    return (
+        "recovered from zero active servers without a configuration reference "
+        "(entra_connect_promote_without_reference=true)"
+    )
 
 
 def _rollback(outcome, candidate, former, promote, cycle, undo, restore) -> None:
@@ -155,16 +170,18 @@ def _rollback(outcome, candidate, former, promote, cycle, undo, restore) -> None
         status = "zero_active"
         text = (
             f"{candidate} was put back in staging, but promoting {former} again failed "
-            f"({_error(restore, None)}): no server may be active now. Promote {former} in the wizard "
-            "(Configure staging mode) or run switch_roles again."
+            f"({_error(restore, None)}): no server may be active now. Run switch_roles again: with no server "
+            f"active it promotes the declared server after verifying it against the backup {former} took "
+            f"before the switch (declare {former} active to roll back), or promote {former} in the wizard "
+            "(Configure staging mode)."
         )
     else:
         status = "zero_active"
         text = (
             f"{former} was NOT promoted again because the state of {candidate} is unknown (it stopped "
             "answering or could not be put back in staging): no server may be active now. Check "
-            f"{candidate} (Get-ADSyncScheduler); when it is in staging mode, run switch_roles again or "
-            f"promote {former} in the wizard."
+            f"{candidate} (Get-ADSyncScheduler); when it answers, run switch_roles again (it promotes the "
+            f"declared server, or confirms {candidate} if it is active) or promote {former} in the wizard."
         )
     outcome.update(status=status, failed=True, message=f"{head} {text}")
 

@@ -34,8 +34,15 @@ def verdict(
     pending: dict[str, Any] | None,
     gates: dict[str, Any] | None = None,
     now: datetime | None = None,
+    reference_backup: str | None = None,
+    without_reference: bool = False,
 ) -> dict[str, Any]:
-    """``ready`` or ``blocked`` with every reason, and the gate values behind it."""
+    """``ready`` or ``blocked`` with every reason, and the gate values behind it.
+
+    With no active server (the switch's zero-active recovery), ``reference_backup`` is the backup
+    the configuration was compared with instead (``config`` must then hold that comparison), or
+    ``without_reference`` says the operator accepted promoting with no configuration reference.
+    """
     model = PromotionGates.from_dict(gates)
     now = now or datetime.now(UTC)
     reasons: list[str] = []
@@ -46,7 +53,10 @@ def verdict(
         reasons.append(f"{host} is busy (a sync cycle or run profile is in progress)")
     if role != "staging":
         reasons.append(f"{host} is not a staging server")
-    if reference is None:
+    if reference is None and reference_backup:
+        if config is None:
+            reasons.append(f"the configuration was not compared with the backup {reference_backup}")
+    elif reference is None and not without_reference:
         reasons.append("no active server to compare with")
     if config is not None and not config.get("gate", {}).get("passed", False):
         for violation in config["gate"]["violations"]:
@@ -68,7 +78,7 @@ def verdict(
         "host": host,
         "verdict": "blocked" if reasons else "ready",
         "reasons": reasons,
-        "reference": (reference or {}).get("computer_name"),
+        "reference": (reference or {}).get("computer_name") or reference_backup,
         "gates": {
             **model.csexport(info),
             "count_tolerance_percent": model.count_tolerance_percent,
