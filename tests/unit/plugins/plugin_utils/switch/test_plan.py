@@ -76,7 +76,9 @@ def test_no_active_server_without_a_reference_promotes_when_the_operator_accepts
 def test_with_an_active_server_the_reference_backup_changes_nothing():
     declared = {"aadc01": "staging", "aadc02": "active"}
     actual = {"aadc01": ACTIVE, "aadc02": STAGING}
-    assert switch_plan(declared, actual, reference_backup=REFERENCE).to_dict() == switch_plan(declared, actual).to_dict()
+    assert (
+        switch_plan(declared, actual, reference_backup=REFERENCE).to_dict() == switch_plan(declared, actual).to_dict()
+    )
     assert switch_plan(declared, actual).recovery is None
 
 
