@@ -52,6 +52,9 @@ CMDLETS = {
     "Export-EntraConnectServerConfiguration": "Get-ADSyncServerConfiguration",
     "Export-EntraConnectConnectorSpace": "csexport.exe",
     "Remove-EntraConnectTempFolder": "Remove-Item",
+    "Get-EntraConnectRecord": "Get-Content",
+    "Set-EntraConnectRecord": "Set-Content",
+    "Remove-EntraConnectRecord": "Remove-Item",
 }
 
 

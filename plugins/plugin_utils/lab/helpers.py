@@ -41,6 +41,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
     LabSettings,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.store import LabStore
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _records as records
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import HelperError
 
 NOT_INSTALLED = (
@@ -301,3 +302,43 @@ class LabHelpers:
         removed = target.exists()
         shutil.rmtree(target, ignore_errors=True)
         return {"path": str(target), "removed": removed}
+
+    # -- the collection's own records (C:\ProgramData\hybrid_identity.entra_connect\<name>.json) ---------
+    # Plain files on the lab server's file system; the store's lock makes each compare-and-swap
+    # atomic, as the helper's exclusive file lock does on Windows. A write under the fault
+    # no_effect (the helper runs on a scratch copy of the server) reports success and writes nothing.
+
+    def _record_file(self, Name: str) -> pathlib.Path:
+        return remote.local_path(self.remote_dir, self.host, records.record_path(Name))
+
+    def get_record(self, server: LabServer, Name: str) -> dict[str, Any]:
+        target = self._record_file(Name)
+        exists = target.is_file()
+        return {
+            "path": records.record_path(Name),
+            "exists": exists,
+            "content": target.read_text(encoding="utf-8") if exists else None,
+        }
+
+    def set_record(self, server: LabServer, Name: str, Content: str, ExpectedContent: str = "") -> dict[str, Any]:
+        target = self._record_file(Name)
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        written = current == ExpectedContent
+        if written:
+            current = Content
+            if server is self.server:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temporary = target.with_name(target.name + ".tmp")
+                temporary.write_text(Content, encoding="utf-8")
+                temporary.replace(target)
+        return {"path": records.record_path(Name), "written": written, "content": current or None}
+
+    def remove_record(self, server: LabServer, Name: str, ExpectedContent: str) -> dict[str, Any]:
+        target = self._record_file(Name)
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        removed = current is not None and current == ExpectedContent
+        if removed:
+            current = None
+            if server is self.server:
+                target.unlink()
+        return {"path": records.record_path(Name), "removed": removed, "content": current}

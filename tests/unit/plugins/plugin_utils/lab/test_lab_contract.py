@@ -23,6 +23,9 @@ SAMPLE_PARAMS = {
     "Set-EntraConnectAutoUpgrade": {"State": "Disabled"},
     "Export-EntraConnectConnectorSpace": {"ConnectorName": ENTRA, "Filter": "x"},
     "Get-EntraConnectFileHash": {"Path": "C:\\ProgramData\\missing.json"},
+    "Get-EntraConnectRecord": {"Name": "intent"},
+    "Set-EntraConnectRecord": {"Name": "intent", "Content": '{"schema_version":1}', "ExpectedContent": ""},
+    "Remove-EntraConnectRecord": {"Name": "intent", "ExpectedContent": '{"schema_version":1}'},
 }
 
 
@@ -71,3 +74,21 @@ def test_the_lab_refuses_unknown_connectors_and_profiles(tmp_path):
         server.call("Invoke-EntraConnectRunProfile", ConnectorName="fabrikam.com", RunProfileName="Export")
     with pytest.raises(HelperError, match="Run profile 'Full Export' could not be found"):
         server.call("Invoke-EntraConnectRunProfile", ConnectorName=ENTRA, RunProfileName="Full Export")
+
+
+def test_a_record_is_a_compare_and_swap_on_the_lab_servers_file_system(tmp_path):
+    server = lab_server(tmp_path)
+    assert server.call("Get-EntraConnectRecord", Name="intent")["exists"] is False
+    first = server.call("Set-EntraConnectRecord", Name="intent", Content="A", ExpectedContent="")
+    assert (first["written"], first["content"]) == (True, "A")
+    assert first["path"] == "C:\\ProgramData\\hybrid_identity.entra_connect\\intent.json"
+    lost = server.call("Set-EntraConnectRecord", Name="intent", Content="B", ExpectedContent="")
+    assert (lost["written"], lost["content"]) == (False, "A")  # a second writer that read "no record" loses
+    assert server.call("Set-EntraConnectRecord", Name="intent", Content="B", ExpectedContent="A")["written"]
+    assert server.call("Remove-EntraConnectRecord", Name="intent", ExpectedContent="A")["removed"] is False
+    assert server.call("Remove-EntraConnectRecord", Name="intent", ExpectedContent="B")["removed"] is True
+    assert server.call("Get-EntraConnectRecord", Name="intent") == {
+        "path": first["path"],
+        "exists": False,
+        "content": None,
+    }
