@@ -30,6 +30,7 @@ TARGETS = {
     "modules/run_report": ("entra_connect", "lab"),
     "modules/scheduler": ("aadc02", "lab"),
     "modules/server_info": ("entra_connect", "lab"),
+    "modules/server_record": ("aadc02", "lab"),
     "modules/settings_export": ("aadc01:aadc02", "lab"),
     "modules/staging_mode": ("aadc01:aadc02", "lab"),
     "modules/sync_cycle": ("aadc01:aadc02", "lab"),

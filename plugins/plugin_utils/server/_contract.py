@@ -454,7 +454,9 @@ HELPERS += (
     ),
 )
 
-_RECORD_NAME = "Name: lower-case letters, digits and '_'; the file is C:\\ProgramData\\hybrid_identity.entra_connect\\<Name>.json."
+_RECORD_NAME = (
+    "Name: lower-case letters, digits and '_'; the file is C:\\ProgramData\\hybrid_identity.entra_connect\\<Name>.json."
+)
 
 #: The collection's own records on the servers (``_records.py``): plain files, no ADSync cmdlet.
 HELPERS += (

@@ -79,6 +79,13 @@ def expired(lease: dict[str, Any], now: datetime) -> bool:
     return until is not None and until <= now
 
 
+def released(lease: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The lease of a run that ended without finishing: kept as a record of its last step, expired now."""
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    content = {k: v for k, v in lease.items() if k != "schema_version"}
+    return {**content, "expires_at": stamp, "released_at": stamp}
+
+
 def lease_conflict(current: dict[str, Any] | None, run_id: str, now: datetime) -> str | None:
     """Why run ``run_id`` may not write over ``current`` (None: it may): another run's unexpired lease."""
     if current is None or current.get("run_id") == run_id or expired(current, now):

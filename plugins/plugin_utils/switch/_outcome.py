@@ -75,15 +75,20 @@ def switch_outcome(
     restore: dict[str, Any] | None = None,
     after: dict[str, dict[str, Any]] | None = None,
     mid: dict[str, dict[str, Any]] | None = None,
+    confirm: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The outcome so far: ``status``, the next steps' decisions, ``failed`` and the operator ``message``.
 
     ``plan`` is the switch_plan result; ``mid`` the server_info result of every host after the
     demotion; the others the registered results of the promotion, the delta cycle, putting the
     candidate back in staging and promoting the former server again (None: not run yet), and
-    ``after`` the server_info result of every host after the switch.
+    ``after`` the server_info result of every host after the switch. ``confirm`` is the delta
+    cycle that confirms the export of a promotion an interrupted run never confirmed
+    (``plan["confirm_export"]``); it stands for the cycle.
     """
     candidate, former = plan.get("candidate"), plan.get("former")
+    if plan.get("confirm_export"):
+        cycle = confirm
     outcome: dict[str, Any] = {
         "status": "not_promoting",
         "rollback": False,
@@ -124,7 +129,7 @@ def switch_outcome(
         if not promoted:
             _rollback(outcome, candidate, former, promote, cycle, undo, restore)
     if after is not None and outcome["status"] in ("not_promoting", "promoted"):
-        _confirm(outcome, candidate, after, exports_required=bool(plan.get("promote")))
+        _confirm(outcome, candidate, after, exports_required=bool(plan.get("promote") or plan.get("confirm_export")))
         if outcome["status"] == "done" and plan.get("recovery"):
             outcome["message"] += "; " + recovered(plan["recovery"])
     return outcome

@@ -36,6 +36,7 @@ class HostActions:
     demote_first: bool = False  # an extra active server: demoted before anything else
     demote: bool = False  # the former active server: demoted after the candidate passed its gates
     promote: bool = False  # the candidate
+    confirm: bool = False  # the candidate, promoted by an interrupted run: its export is confirmed now
 
 
 @dataclass
@@ -48,6 +49,8 @@ class Plan:
     hosts: dict[str, HostActions] = field(default_factory=dict)
     #: How a run with no active server gets out of it (see :func:`zero_active_recovery`), else None.
     recovery: dict[str, Any] | None = None
+    #: What this run does about an interrupted run's intent record (``_intent.intent_decision``), else "".
+    resumed: str = ""
 
     @property
     def converged(self) -> bool:
@@ -70,11 +73,15 @@ class Plan:
             show = [f"Plan to make {self.candidate} active:"] + [f"{s['action']} on {s['host']}" for s in self.steps]
             if self.recovery is not None:
                 show.insert(1, self.recovery["message"])
+        if self.resumed and self.refusal is None:
+            show.insert(0, self.resumed)
         return {
             "show": show,
             "refused": None if self.refusal is None else f"Switch refused, nothing was changed: {self.refusal}",
             # What the run report's "planned" event says: the refusal, or how zero active is recovered.
-            "report": self.refusal or (self.recovery or {}).get("message") or "",
+            "report": " ".join(
+                m for m in (self.refusal or self.resumed, (self.recovery or {}).get("message") or "") if m
+            ),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,6 +97,8 @@ class Plan:
             "verify": self._has("verify"),
             "confirm_zero_active": self._has("confirm_zero_active"),
             "promote": self._has("promote"),
+            "confirm_export": self._has("confirm_export"),
+            "resumed": self.resumed,
             "hosts": {host: asdict(actions) for host, actions in self.hosts.items()},
             "recovery": None if self.recovery is None else dict(self.recovery),
             # What the verify role compares the candidate with when no server is active.
@@ -141,6 +150,7 @@ def switch_plan(
     gates: dict[str, Any] | None = None,
     reference_backup: dict[str, Any] | None = None,
     promote_without_reference: bool = False,
+    intent: dict[str, Any] | None = None,
 ) -> Plan:
     """The plan from the declared roles (or a ``candidate`` that overrides them) and server_info results.
 
@@ -149,6 +159,9 @@ def switch_plan(
     misspelt gate refuses the switch before any change. ``reference_backup`` (the newest backup
     taken while a server of the pair was active: ``host``, ``path``, ``exported_at``) and
     ``promote_without_reference`` only matter when no server is active (:func:`zero_active_recovery`).
+    ``intent`` is what this run does about an interrupted run's intent record
+    (``_intent.intent_decision``): its refusal (another run's lease) refuses the plan; a promotion
+    it never confirmed is confirmed (delta cycle, export on every connector, post-switch backup).
     """
     hosts = list(actual)
     plan = Plan(hosts={host: HostActions() for host in hosts})
@@ -159,6 +172,9 @@ def switch_plan(
         PromotionGates.from_dict(gates)
     except InputError as err:
         problems.append(err.message)
+    if intent and intent.get("refusal"):
+        problems.insert(0, intent["refusal"])
+    plan.resumed = (intent or {}).get("message") or ""
     if problems:
         plan.refusal = "; ".join(problems)
         return plan
@@ -175,6 +191,14 @@ def switch_plan(
         return plan
     active = sorted(servers_by_role(actual)["active"])
     if active == [plan.candidate]:
+        if (intent or {}).get("confirm_promotion"):
+            plan.hosts[plan.candidate].confirm = True
+            plan.steps = [
+                {"action": "confirm_export", "host": plan.candidate},
+                {"action": "backup_after", "host": "all"},
+            ]
+        elif (intent or {}).get("finish"):
+            plan.steps = [{"action": "backup_after", "host": "all"}]
         return plan
     others = [h for h in active if h != plan.candidate]
     if plan.candidate in active:
