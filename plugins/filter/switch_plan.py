@@ -14,6 +14,11 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.backup._store import last_active_backup
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._intent import (
+    STEPS,
+    intent_decision,
+    intent_record,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._outcome import (
     switch_failure,
     switch_outcome,
@@ -22,11 +27,6 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.swit
     inventory_problems,
     servers_by_role,
     switch_plan,
-)
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._intent import (
-    STEPS,
-    intent_decision,
-    intent_record,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._upgrade import upgrade_plan
 

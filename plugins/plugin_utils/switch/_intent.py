@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, hybrid_identity.entra_connect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The switch's intent record: what a switch is about to do, its lease, and how a rerun resumes. For internal collection use only.
+"""The switch's intent record: what a switch is about to do, its lease, how a rerun resumes. Internal use only.
 
 Pure Python. Before its first write a switch writes, on every server of the pair, the ``intent``
 record (``server/_records.py``): run id, holder, former and candidate servers, the step it is
@@ -16,9 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import parse_time
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._records import (
-    expired,
     lease_conflict,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._plan import servers_by_role
