@@ -46,6 +46,8 @@ TARGETS = {
     "filter/inventory_problems": ("entra_connect", "lab"),
     "filter/servers_by_role": ("entra_connect", "lab"),
     "filter/switch_plan": ("localhost", "lab"),
+    "filter/switch_intent": ("localhost", "lab"),
+    "filter/switch_intent_record": ("localhost", "lab"),
     "filter/verdict": ("aadc01:aadc02", "lab"),
     "filter/version_policy": ("localhost", "lab"),
     "roles/backup": (None, "lab"),
