@@ -9,10 +9,23 @@ promotion without a reference, and say in its report how it recovered.
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
-from lab_runs import final_failure, make_inventory, never_two_active, reset, run_playbook
+from lab_runs import (
+    ROOT,
+    Run,
+    final_failure,
+    make_inventory,
+    never_two_active,
+    playbook_command,
+    reset,
+    run_playbook,
+)
+
+FAILED_MSG = re.compile(r'"msg": "((?:[^"\\]|\\.)*)"')
 
 DEMOTE = """
 - name: Demote the active server and stop, as a killed switch does
@@ -72,3 +85,25 @@ def test_zero_active_with_no_backup_refuses_naming_the_variable_then_accepts_it(
     assert accepted.rc == 0, accepted.output[-3000:]
     assert accepted.active() == {"aadc02"}
     assert "recovered from zero active servers without a configuration reference" in events(inventory)[-1][1]
+
+
+def test_two_switches_started_together_one_refuses_before_any_change_naming_the_other(tmp_path):
+    inventory = make_inventory(tmp_path, declared={"aadc01": "staging", "aadc02": "active"})
+    assert reset(inventory).rc == 0
+    runs = [playbook_command(inventory, "switch_roles") for _ in range(2)]
+    started = [
+        subprocess.Popen(c, cwd=ROOT, env=e, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for c, e in runs
+    ]
+    outputs = [p.communicate(timeout=900)[0] for p in started]
+    codes = sorted(p.returncode for p in started)
+    assert codes[0] == 0 and codes[1] != 0, "\n\n".join(o[-2000:] for o in outputs)
+    loser = outputs[[p.returncode for p in started].index(codes[1])]
+    run_ids = sorted(p.name for p in (inventory / ".reports").iterdir())
+    assert len(run_ids) == 2, run_ids  # distinct run ids, even when started in the same second
+    message = next(m for m in FAILED_MSG.findall(loser) if "another run holds this pair's lease" in m)
+    assert any(f"run {run_id} by " in message for run_id in run_ids), message
+    assert "until 20" in message
+    assert "changed: [" not in loser, loser[-3000:]  # nothing was changed by the run that refused
+    finished = Run(0, "", inventory)
+    assert finished.active() == {"aadc02"} and never_two_active(finished) == []
