@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,30 @@ def test_two_switches_started_together_one_refuses_before_any_change_naming_the_
     assert "changed: [" not in loser, loser[-3000:]  # nothing was changed by the run that refused
     finished = Run(0, "", inventory)
     assert finished.active() == {"aadc02"} and never_two_active(finished) == []
+
+
+def test_a_run_killed_after_the_promotion_is_confirmed_by_the_rerun(tmp_path):
+    declared = {"aadc01": "staging", "aadc02": "active"}
+    short = {"entra_connect_lease_seconds": 1}
+    clean = make_inventory(tmp_path / "clean", declared=declared)
+    assert reset(clean).rc == 0
+    recorded = run_playbook(clean, "switch_roles", extra=short)
+    assert recorded.rc == 0, recorded.output[-3000:]
+    promotion = recorded.state()["write_log"].index("aadc02 Set-EntraConnectStagingMode") + 1
+    inventory = make_inventory(tmp_path / "killed", declared=declared)
+    assert reset(inventory).rc == 0
+    killed = run_playbook(
+        inventory, "switch_roles", extra=short, env={"ENTRA_CONNECT_LAB_KILL_AT_WRITE": str(promotion)}
+    )
+    assert killed.rc == -9 and killed.active() == {"aadc02"}
+    cycles = killed.state()["calls"]["aadc02"].get("Start-EntraConnectSyncCycle", 0)
+    time.sleep(2)  # the killed run's lease expires
+    rerun = run_playbook(inventory, "switch_roles", extra=short)
+    assert rerun.rc == 0, rerun.output[-3000:]
+    assert "aadc02 was promoted but its export was never confirmed; confirming the export" in rerun.output
+    assert rerun.state()["calls"]["aadc02"]["Start-EntraConnectSyncCycle"] == cycles + 1
+    assert [status for status, _ in events(inventory)] == ["planned", "done"]
+    assert events(inventory)[0][1].startswith("Took over the expired lease of run ")
+    assert rerun.active() == {"aadc02"} and never_two_active(rerun) == []
+    records = list((inventory / ".lab" / "remote").glob("*/C/ProgramData/hybrid_identity.entra_connect/intent.json"))
+    assert records == []  # the confirmed switch removed its record

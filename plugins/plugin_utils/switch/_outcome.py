@@ -165,8 +165,9 @@ def _rollback(outcome, candidate, former, promote, cycle, undo, restore) -> None
         text = (
             f"{candidate} was promoted and then stopped answering before its first export was confirmed, "
             f"so it is probably the active server now; {former or 'no other server'} stays in staging (promoting "
-            f"it could make two active servers). When {candidate} answers again, check its export with "
-            "hybrid_identity.entra_connect.server_info and run switch_roles again."
+            f"it could make two active servers). When {candidate} answers again, run switch_roles again: the "
+            "intent record on the servers tells it to confirm the export on every connector and take the "
+            "post-switch backup."
         )
     elif former is None:
         status = "zero_active"
