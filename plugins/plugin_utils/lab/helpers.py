@@ -114,14 +114,21 @@ class LabHelpers:
         # The emulated operator acts between two reads, as a person at the console would.
         if wizard.operator_step(server, self.settings, self.world, wizard.import_folder(self.remote_dir)):
             self.actor = "lab:operator"
+        # A cycle runs on the server whether or not anyone waits for it (the controller that started
+        # it may be gone): any read of the engine counts as time passing, like a status poll.
+        self._advance_cycle(server)
         return server.to_result(clock.now(), RunHistoryCount)
 
-    def get_sync_status(self, server: LabServer) -> dict[str, Any]:
-        _scheduler, cycle, _sync, parameters = self._require_engine(server)
-        if cycle.in_progress:
+    def _advance_cycle(self, server: LabServer) -> None:
+        cycle = server.cycle
+        if server.configured and cycle is not None and cycle.in_progress:
             cycle.polls_left -= 1
             if cycle.polls_left <= 0:
                 self._finish_cycle(server)
+
+    def get_sync_status(self, server: LabServer) -> dict[str, Any]:
+        _scheduler, _cycle, _sync, parameters = self._require_engine(server)
+        self._advance_cycle(server)
         return {
             "scheduler": server.scheduler_result(),
             "busy_connectors": server.busy_connectors(),
