@@ -22,6 +22,7 @@ finished.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from collections.abc import Iterable
@@ -118,16 +119,12 @@ def kill_playbook() -> None:
             f"{KILL_AT_WRITE} is set but this helper does not run in an ansible-playbook worker "
             f"(parent {_cmdline(main)[:80]!r})"
         )
-    workers = [
-        int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and _parent(int(e.name)) == main
-    ]
+    workers = [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and _parent(int(e.name)) == main]
     os.kill(main, signal.SIGKILL)
     for pid in workers:
         if pid != os.getpid():
-            try:
+            with contextlib.suppress(OSError):  # already gone
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass  # already gone
     os.kill(os.getpid(), signal.SIGKILL)
 
 
