@@ -5,9 +5,20 @@ and servers_by_role (docs in the .yml files)."""
 
 from __future__ import annotations
 
+import getpass
+import socket
+from datetime import UTC, datetime
+
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.backup._store import last_active_backup
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._intent import (
+    STEPS,
+    intent_decision,
+    intent_record,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._outcome import (
     switch_failure,
     switch_outcome,
@@ -31,11 +42,24 @@ def _optional(value):
     return dict(value) if isinstance(value, dict) else None
 
 
-def _switch_plan(declared, actual, candidate=None, gates=None):
+def _switch_plan(
+    declared, actual, candidate=None, gates=None, backup_dir=None, promote_without_reference=False, intent=None
+):
     actual = _dict(actual, "the server_info results by host as 'actual'", "switch_plan")
     declared = _dict(declared or {}, "a dict of declared roles by host", "switch_plan")
     try:
-        return switch_plan(declared, actual, candidate or None, gates).to_dict()
+        accepted = boolean(promote_without_reference, strict=True)
+    except TypeError:
+        raise AnsibleFilterError(
+            f"Invalid value given for 'entra_connect_promote_without_reference': {promote_without_reference!r}; "
+            "use true or false"
+        ) from None
+    # Read only when it matters: with no active server, the newest backup of an active one is the reference.
+    reference = None
+    if backup_dir and not servers_by_role(actual)["active"]:
+        reference = last_active_backup(str(backup_dir), sorted(actual))
+    try:
+        return switch_plan(declared, actual, candidate or None, gates, reference, accepted, _optional(intent)).to_dict()
     except EntraConnectError as err:
         raise AnsibleFilterError(f"switch_plan: {err.message}") from None
 
@@ -51,7 +75,7 @@ def _reads(value):
 def _switch_outcome(plan, results=None):
     plan = _dict(plan, "the switch_plan result", "switch_outcome")
     results = _dict(results or {}, "a dict of registered results", "switch_outcome")
-    unknown = sorted(set(results) - {"mid", "promote", "cycle", "undo", "restore", "after"})
+    unknown = sorted(set(results) - {"mid", "promote", "cycle", "undo", "restore", "after", "confirm"})
     if unknown:
         raise AnsibleFilterError(f"switch_outcome: unknown result(s) {', '.join(unknown)}")
     return switch_outcome(
@@ -62,6 +86,7 @@ def _switch_outcome(plan, results=None):
         restore=_optional(results.get("restore")),
         after=_reads(results.get("after")),
         mid=_reads(results.get("mid")),
+        confirm=_optional(results.get("confirm")),
     )
 
 
@@ -85,9 +110,45 @@ def _servers_by_role(actual):
     return servers_by_role(_dict(actual, "a dict of server_info results by host", "servers_by_role"))
 
 
+def _holder(job):
+    """Who runs this switch, for the lease: the controller's user and host, and the AWX job when there is one."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    where = f"{user}@{socket.gethostname()}"
+    return f"{where} (job {job})" if job not in (None, "") else where
+
+
+def _switch_intent(records, actual, declared=None, candidate=None, run_id=None, job=None):
+    records = _dict(records or {}, "the server_record results by host", "switch_intent")
+    actual = _dict(actual, "the server_info results by host as 'actual'", "switch_intent")
+    declared = _dict(declared or {}, "a dict of declared roles by host", "switch_intent")
+    if not run_id:
+        raise AnsibleFilterError("switch_intent: run_id is required (the switch_run_id of this run)")
+    found = {
+        host: (result or {}).get("record") if isinstance(result, dict) and not result.get("skipped") else None
+        for host, result in records.items()
+    }
+    active = candidate or next((h for h, r in sorted(declared.items()) if r == "active"), None)
+    return intent_decision(found, actual, active, str(run_id), _holder(job), datetime.now(UTC))
+
+
+def _switch_intent_record(intent, step, lease_seconds=None):
+    intent = _dict(intent, "the switch_intent result", "switch_intent_record")
+    if step not in STEPS:
+        raise AnsibleFilterError(f"switch_intent_record: unknown step {step!r}; use one of {', '.join(STEPS)}")
+    seconds = 7200 if lease_seconds in (None, "") else int(lease_seconds)
+    if seconds < 1:
+        raise AnsibleFilterError(f"Invalid value given for 'entra_connect_lease_seconds': {seconds}; use 1 or more")
+    return intent_record(intent, step, datetime.now(UTC), seconds)
+
+
 class FilterModule:
     def filters(self):
         return {
+            "switch_intent": _switch_intent,
+            "switch_intent_record": _switch_intent_record,
             "switch_plan": _switch_plan,
             "switch_outcome": _switch_outcome,
             "switch_failure": _switch_failure,

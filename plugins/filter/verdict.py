@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import PromotionGates
@@ -27,9 +28,25 @@ def _given(result):
     return result if isinstance(result, dict) and result and not result.get("skipped") else None
 
 
-def _verdict(info, host, reference=None, config=None, pending=None, gates=None, versions=None):
+def _verdict(
+    info,
+    host,
+    reference=None,
+    config=None,
+    pending=None,
+    gates=None,
+    versions=None,
+    reference_backup=None,
+    without_reference=False,
+):
+    try:
+        without_reference = boolean(without_reference, strict=True)
+    except TypeError:
+        raise AnsibleFilterError(f"verdict: without_reference must be a boolean, got {without_reference!r}") from None
     return _clear(
-        lambda *args: verdict(*args, versions=versions),
+        lambda *a: verdict(
+            *a, versions=versions, reference_backup=reference_backup or None, without_reference=without_reference
+        ),
         host,
         info,
         _given(reference),

@@ -1186,3 +1186,185 @@ function Remove-EntraConnectSyncRule {
         removed = $removed
     }
 }
+
+function Get-EntraConnectRecordPath {
+    <#
+    .SYNOPSIS
+    The file of one of the collection's records: C:\ProgramData\hybrid_identity.entra_connect\<Name>.json.
+    .PARAMETER Name
+    The record name (lower-case letters, digits and '_').
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)]
+        [ValidatePattern('^[a-z][a-z0-9_]{0,31}$')]
+        [string]$Name
+    )
+    $ErrorActionPreference = 'Stop'
+    $folder = Join-Path -Path $env:ProgramData -ChildPath 'hybrid_identity.entra_connect'
+    Join-Path -Path $folder -ChildPath "$Name.json"
+}
+
+function Lock-EntraConnectRecord {
+    <#
+    .SYNOPSIS
+    Opens <record>.lock exclusively (no sharing) and returns the stream; closing it releases the lock.
+    Retries for up to 30 seconds while another run holds it.
+    .PARAMETER Path
+    The record file.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.IO.FileStream])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$Path
+    )
+    $ErrorActionPreference = 'Stop'
+    $folder = Split-Path -Path $Path -Parent
+    if (-not (Test-Path -LiteralPath $folder -PathType Container)) {
+        $null = New-Item -Path $folder -ItemType Directory -Force
+    }
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while ($true) {
+        try {
+            return [System.IO.File]::Open("$Path.lock", [System.IO.FileMode]::OpenOrCreate, [System.IO.FileAccess]::ReadWrite, [System.IO.FileShare]::None)
+        }
+        catch [System.IO.IOException] {
+            if ([DateTime]::UtcNow -gt $deadline) {
+                throw "The record $Path is locked by another run for more than 30 seconds."
+            }
+            Start-Sleep -Milliseconds 200
+        }
+    }
+}
+
+function Get-EntraConnectRecord {
+    <#
+    .SYNOPSIS
+    Reads one of the collection's records: the text of its file, or none.
+    .PARAMETER Name
+    The record name (lower-case letters, digits and '_').
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$Name
+    )
+    $ErrorActionPreference = 'Stop'
+    $WhatIfPreference = $false
+    $path = Get-EntraConnectRecordPath -Name $Name
+    $content = $null
+    $exists = Test-Path -LiteralPath $path -PathType Leaf
+    if ($exists) {
+        $content = [System.IO.File]::ReadAllText($path, [System.Text.Encoding]::UTF8)
+    }
+    [PSCustomObject]@{
+        path = $path
+        exists = $exists
+        content = $content
+    }
+}
+
+function Set-EntraConnectRecord {
+    <#
+    .SYNOPSIS
+    Compare-and-swap of one record: writes Content only when the file holds exactly ExpectedContent
+    (empty: no file), under an exclusive lock; returns the text the file holds afterwards.
+    .PARAMETER Name
+    The record name (lower-case letters, digits and '_').
+    .PARAMETER Content
+    The new text (JSON the controller built).
+    .PARAMETER ExpectedContent
+    The text the caller read; empty when it read no record.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$Name,
+        [Parameter(Mandatory)]
+        [string]$Content,
+        [Parameter()]
+        [AllowEmptyString()]
+        [string]$ExpectedContent = ''
+    )
+    $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
+    $path = Get-EntraConnectRecordPath -Name $Name
+    $written = $false
+    $lock = Lock-EntraConnectRecord -Path $path
+    try {
+        $current = ''
+        if (Test-Path -LiteralPath $path -PathType Leaf) {
+            $current = [System.IO.File]::ReadAllText($path, [System.Text.Encoding]::UTF8)
+        }
+        if ($current -ceq $ExpectedContent -and $PSCmdlet.ShouldProcess($path, 'Write the record')) {
+            $temp = "$path.tmp"
+            [System.IO.File]::WriteAllText($temp, $Content, (New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false))
+            if (Test-Path -LiteralPath $path -PathType Leaf) {
+                [System.IO.File]::Replace($temp, $path, $null)
+            }
+            else {
+                [System.IO.File]::Move($temp, $path)
+            }
+            $written = $true
+            $current = $Content
+        }
+    }
+    finally {
+        $lock.Dispose()
+    }
+    if ($current -eq '') {
+        $current = $null
+    }
+    [PSCustomObject]@{
+        path = $path
+        written = $written
+        content = $current
+    }
+}
+
+function Remove-EntraConnectRecord {
+    <#
+    .SYNOPSIS
+    Removes one record, only when its file holds exactly ExpectedContent (same lock as Set-EntraConnectRecord).
+    .PARAMETER Name
+    The record name (lower-case letters, digits and '_').
+    .PARAMETER ExpectedContent
+    The text the caller wrote or read.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$Name,
+        [Parameter(Mandatory)]
+        [string]$ExpectedContent
+    )
+    $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
+    $path = Get-EntraConnectRecordPath -Name $Name
+    $removed = $false
+    $current = $null
+    $lock = Lock-EntraConnectRecord -Path $path
+    try {
+        if (Test-Path -LiteralPath $path -PathType Leaf) {
+            $current = [System.IO.File]::ReadAllText($path, [System.Text.Encoding]::UTF8)
+            if ($current -ceq $ExpectedContent -and $PSCmdlet.ShouldProcess($path, 'Remove the record')) {
+                Remove-Item -LiteralPath $path -Force
+                $removed = $true
+                $current = $null
+            }
+        }
+    }
+    finally {
+        $lock.Dispose()
+    }
+    [PSCustomObject]@{
+        path = $path
+        removed = $removed
+        content = $current
+    }
+}

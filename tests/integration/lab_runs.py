@@ -86,10 +86,11 @@ def add_faults(inventory: Path, host: str, faults: list[dict]) -> None:
     path.write_text(yaml.safe_dump(data))
 
 
-def run_playbook(inventory: Path, playbook: str | Path, *args: str, extra: dict | None = None) -> Run:
-    """Run one of the collection's playbooks by name, or a playbook file given as a Path."""
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+def playbook_command(inventory: Path, playbook: str | Path, *args: str, extra: dict | None = None, env=None):
+    """(command, environment) of an ansible-playbook run of one of the collection's playbooks."""
+    environment = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    environment.update(ANSIBLE_FORCE_COLOR="0", **(env or {}))
+    environment["PATH"] = f"{BIN}{os.pathsep}{environment.get('PATH', '')}"
     command = [
         str(BIN / "ansible-playbook"),
         "-i",
@@ -99,7 +100,28 @@ def run_playbook(inventory: Path, playbook: str | Path, *args: str, extra: dict 
         json.dumps({**SMALL, **(extra or {})}),
         *args,
     ]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
+    return command, environment
+
+
+def run_playbook(
+    inventory: Path, playbook: str | Path, *args: str, extra: dict | None = None, env: dict | None = None
+) -> Run:
+    """Run one of the collection's playbooks by name, or a playbook file given as a Path.
+
+    The playbook runs in a session of its own, so that the lab's kill control (a SIGKILL of its
+    process group) kills ansible-playbook and its forks and nothing else.
+    """
+    command, environment = playbook_command(inventory, playbook, *args, extra=extra, env=env)
+    done = subprocess.run(
+        command,
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+        start_new_session=True,
+    )
     return Run(done.returncode, done.stdout + done.stderr, inventory)
 
 

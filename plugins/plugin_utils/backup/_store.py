@@ -250,3 +250,25 @@ def store_backup(
         **rules_files(target),
         "manifest": written,
     }
+
+
+def last_active_backup(backup_dir: str | os.PathLike[str], hosts: list[str]) -> dict[str, Any] | None:
+    """The newest backup (of any of ``hosts``) taken while its server was active, or None.
+
+    With no server active (a switch stopped between the demotion and the promotion), this is the
+    configuration the pair last exported with: the reference a candidate is verified against.
+    Backups whose manifest cannot be read are skipped (they are not evidence of anything).
+    """
+    found: list[tuple[str, str, Path]] = []
+    for host in hosts:
+        for path in backups(Path(backup_dir) / host):
+            try:
+                written = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(written, dict) and written.get("staging_mode_enabled") is False:
+                found.append((str(written.get("exported_at") or ""), host, path))
+    if not found:
+        return None
+    exported_at, host, path = max(found, key=lambda item: (item[0], _order(item[2])))
+    return {"host": host, "path": str(path), "exported_at": exported_at}

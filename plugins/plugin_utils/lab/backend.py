@@ -77,6 +77,7 @@ class LabBackend:
     def invoke(self, helper: contract.Helper, params: dict[str, Any]) -> Any:
         failure: Exception | None = None
         result = None
+        kill_at, writes = faults.kill_point(), None
         with self.store.transaction() as state:
             world = self.world(state)
             if state["unreachable"].get(self.host):
@@ -99,6 +100,12 @@ class LabBackend:
                     failure = err
                 self.save(state, server)
                 self._journal(helpers.actor or f"lab:{helper.name}", before, journal.facts(server, world.state))
+                if helper.mutates:
+                    # The order of write calls since the reset: the kill sweep names its kill points by it.
+                    writes = state["writes"] = state.get("writes", 0) + 1
+                    state.setdefault("write_log", []).append(f"{self.host} {helper.name}")
+        if kill_at is not None and writes == kill_at:
+            faults.kill_playbook()
         if failure is not None:
             raise failure
         return result

@@ -11,12 +11,23 @@ playbook runs. Effects:
 * ``unreachable``: the host stops answering from that call on, until the lab is reset;
 * ``no_effect``: a write reports success but changes nothing on the server;
 * ``busy``: the sync engine stays busy (a cycle that never ends), then the helper runs.
+
+A second control, for the kill sweep (``make kill-sweep``): with the environment variable
+``ENTRA_CONNECT_LAB_KILL_AT_WRITE=N`` the lab sends SIGKILL to the whole ansible-playbook
+process group right after the N-th write helper call since the last reset has been stored - a
+killed AWX job or a controller that died, at a deterministic point. Simplification: on a real
+server a write that was under way when the controller died may finish or not; here it always
+finished.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import (
@@ -52,6 +63,9 @@ CMDLETS = {
     "Export-EntraConnectServerConfiguration": "Get-ADSyncServerConfiguration",
     "Export-EntraConnectConnectorSpace": "csexport.exe",
     "Remove-EntraConnectTempFolder": "Remove-Item",
+    "Get-EntraConnectRecord": "Get-Content",
+    "Set-EntraConnectRecord": "Set-Content",
+    "Remove-EntraConnectRecord": "Remove-Item",
 }
 
 
@@ -81,3 +95,49 @@ def unreachable(host: str) -> HostUnreachable:
 def injected_error(helper: contract.Helper) -> HelperError:
     cmdlet = CMDLETS.get(helper.name, helper.name)
     return HelperError(MESSAGES[helper.mutates].format(cmdlet=cmdlet), helper=helper.name)
+
+
+KILL_AT_WRITE = "ENTRA_CONNECT_LAB_KILL_AT_WRITE"
+
+
+def kill_point() -> int | None:
+    """The write helper call after which the run is killed (``ENTRA_CONNECT_LAB_KILL_AT_WRITE``), or None."""
+    value = os.environ.get(KILL_AT_WRITE, "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def kill_playbook() -> None:
+    """SIGKILL ansible-playbook and every worker it forked, as kill -9 of a job would.
+
+    This runs in an Ansible worker; the workers detach into sessions of their own, so the kill
+    goes to the worker's parent (ansible-playbook) and to each of its children, this one last.
+    Refuses unless the parent is ansible-playbook, so that nothing else is ever killed.
+    """
+    main = os.getppid()
+    if "ansible-playbook" not in _cmdline(main):
+        raise HelperError(
+            f"{KILL_AT_WRITE} is set but this helper does not run in an ansible-playbook worker "
+            f"(parent {_cmdline(main)[:80]!r})"
+        )
+    workers = [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and _parent(int(e.name)) == main]
+    os.kill(main, signal.SIGKILL)
+    for pid in workers:
+        if pid != os.getpid():
+            with contextlib.suppress(OSError):  # already gone
+                os.kill(pid, signal.SIGKILL)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])

@@ -44,6 +44,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
     LabSettings,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.store import LabStore
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _records as records
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import HelperError
 
 NOT_INSTALLED = (
@@ -116,14 +117,21 @@ class LabHelpers:
         # The emulated operator acts between two reads, as a person at the console would.
         if wizard.operator_step(server, self.settings, self.world, wizard.import_folder(self.remote_dir)):
             self.actor = "lab:operator"
+        # A cycle runs on the server whether or not anyone waits for it (the controller that started
+        # it may be gone): any read of the engine counts as time passing, like a status poll.
+        self._advance_cycle(server)
         return server.to_result(clock.now(), RunHistoryCount)
 
-    def get_sync_status(self, server: LabServer) -> dict[str, Any]:
-        _scheduler, cycle, _sync, parameters = self._require_engine(server)
-        if cycle.in_progress:
+    def _advance_cycle(self, server: LabServer) -> None:
+        cycle = server.cycle
+        if server.configured and cycle is not None and cycle.in_progress:
             cycle.polls_left -= 1
             if cycle.polls_left <= 0:
                 self._finish_cycle(server)
+
+    def get_sync_status(self, server: LabServer) -> dict[str, Any]:
+        _scheduler, _cycle, _sync, parameters = self._require_engine(server)
+        self._advance_cycle(server)
         return {
             "scheduler": server.scheduler_result(),
             "busy_connectors": server.busy_connectors(),
@@ -389,3 +397,43 @@ class LabHelpers:
             raise HelperError(f"Remove-ADSyncRule : The synchronization rule '{Identifier}' could not be found.")
         server.custom_rules = kept
         return {"identifier": Identifier, "removed": True}
+
+    # -- the collection's own records (C:\ProgramData\hybrid_identity.entra_connect\<name>.json) ---------
+    # Plain files on the lab server's file system; the store's lock makes each compare-and-swap
+    # atomic, as the helper's exclusive file lock does on Windows. A write under the fault
+    # no_effect (the helper runs on a scratch copy of the server) reports success and writes nothing.
+
+    def _record_file(self, Name: str) -> pathlib.Path:
+        return remote.local_path(self.remote_dir, self.host, records.record_path(Name))
+
+    def get_record(self, server: LabServer, Name: str) -> dict[str, Any]:
+        target = self._record_file(Name)
+        exists = target.is_file()
+        return {
+            "path": records.record_path(Name),
+            "exists": exists,
+            "content": target.read_text(encoding="utf-8") if exists else None,
+        }
+
+    def set_record(self, server: LabServer, Name: str, Content: str, ExpectedContent: str = "") -> dict[str, Any]:
+        target = self._record_file(Name)
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        written = current == ExpectedContent
+        if written:
+            current = Content
+            if server is self.server:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temporary = target.with_name(target.name + ".tmp")
+                temporary.write_text(Content, encoding="utf-8")
+                temporary.replace(target)
+        return {"path": records.record_path(Name), "written": written, "content": current or None}
+
+    def remove_record(self, server: LabServer, Name: str, ExpectedContent: str) -> dict[str, Any]:
+        target = self._record_file(Name)
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        removed = current is not None and current == ExpectedContent
+        if removed:
+            current = None
+            if server is self.server:
+                target.unlink()
+        return {"path": records.record_path(Name), "removed": removed, "content": current}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -41,13 +42,16 @@ RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 def new_run_id(given: Any = None, now: datetime | None = None) -> str:
-    """The id of a run (its report folder name): ``given`` when set, else the UTC time, 20261124T072326Z.
+    """The id of a run (its report folder name): ``given`` when set, else the UTC time and a random tag,
+    20261124T072326Z-3f9a1c.
 
+    The tag keeps runs started in the same second apart (two verify runs once shared one report
+    folder; the switch's lease names its holder by run id); ids still sort by their start time.
     Computed once per run (the preflight role, or a role used alone) and passed on in
     ``entra_connect_run_id``.
     """
     if given is None or given == "":
-        return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+        return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
     if not isinstance(given, str) or not RUN_ID.match(given):
         raise InputError(
             f"Invalid value given for 'entra_connect_run_id': {given!r}; use letters, digits, '.', '_' or '-' "

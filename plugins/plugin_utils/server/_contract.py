@@ -581,8 +581,46 @@ HELPERS += (
     ),
 )
 
+_RECORD_NAME = (
+    "Name: lower-case letters, digits and '_'; the file is C:\\ProgramData\\hybrid_identity.entra_connect\\<Name>.json."
+)
+
+#: The collection's own records on the servers (``_records.py``): plain files, no ADSync cmdlet.
+HELPERS += (
+    Helper(
+        name="Get-EntraConnectRecord",
+        description="Reads one of the collection's records (the text of its file, or none). " + _RECORD_NAME,
+        mutates=False,
+        params=(Param("Name", "str"),),
+        result=(scalar("path", "str"), scalar("exists", "bool"), scalar("content", "str", nullable=True)),
+    ),
+    Helper(
+        name="Set-EntraConnectRecord",
+        description=(
+            "Compare-and-swap of one record: under an exclusive lock of the file, writes Content only when "
+            "the file holds exactly ExpectedContent (empty: no file). Returns the text the file holds "
+            "afterwards. " + _RECORD_NAME
+        ),
+        mutates=True,
+        params=(Param("Name", "str"), Param("Content", "str"), Param("ExpectedContent", "str", required=False)),
+        result=(scalar("path", "str"), scalar("written", "bool"), scalar("content", "str", nullable=True)),
+    ),
+    Helper(
+        name="Remove-EntraConnectRecord",
+        description=(
+            "Removes one record, only when the file holds exactly ExpectedContent (the same lock as "
+            "Set-EntraConnectRecord). " + _RECORD_NAME
+        ),
+        mutates=True,
+        params=(Param("Name", "str"), Param("ExpectedContent", "str")),
+        result=(scalar("path", "str"), scalar("removed", "bool"), scalar("content", "str", nullable=True)),
+    ),
+)
+
 #: Functions in the helper file that are not helpers: shared conversions used by helpers.
 PRIVATE_FUNCTIONS = (
+    "Get-EntraConnectRecordPath",
+    "Lock-EntraConnectRecord",
     "ConvertTo-EntraConnectUtcString",
     "Import-EntraConnectADSync",
     "New-EntraConnectArchive",

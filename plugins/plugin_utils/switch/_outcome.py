@@ -75,15 +75,20 @@ def switch_outcome(
     restore: dict[str, Any] | None = None,
     after: dict[str, dict[str, Any]] | None = None,
     mid: dict[str, dict[str, Any]] | None = None,
+    confirm: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The outcome so far: ``status``, the next steps' decisions, ``failed`` and the operator ``message``.
 
     ``plan`` is the switch_plan result; ``mid`` the server_info result of every host after the
     demotion; the others the registered results of the promotion, the delta cycle, putting the
     candidate back in staging and promoting the former server again (None: not run yet), and
-    ``after`` the server_info result of every host after the switch.
+    ``after`` the server_info result of every host after the switch. ``confirm`` is the delta
+    cycle that confirms the export of a promotion an interrupted run never confirmed
+    (``plan["confirm_export"]``); it stands for the cycle.
     """
     candidate, former = plan.get("candidate"), plan.get("former")
+    if plan.get("confirm_export"):
+        cycle = confirm
     outcome: dict[str, Any] = {
         "status": "not_promoting",
         "rollback": False,
@@ -124,8 +129,23 @@ def switch_outcome(
         if not promoted:
             _rollback(outcome, candidate, former, promote, cycle, undo, restore)
     if after is not None and outcome["status"] in ("not_promoting", "promoted"):
-        _confirm(outcome, candidate, after, exports_required=bool(plan.get("promote")))
+        _confirm(outcome, candidate, after, exports_required=bool(plan.get("promote") or plan.get("confirm_export")))
+        if outcome["status"] == "done" and plan.get("recovery"):
+            outcome["message"] += "; " + recovered(plan["recovery"])
     return outcome
+
+
+def recovered(recovery: dict[str, Any]) -> str:
+    """How a switch got out of zero active servers, for the report and the job."""
+    if recovery.get("reference_backup"):
+        return (
+            f"recovered from zero active servers: verified against the backup of {recovery['reference_host']} "
+            f"taken while it was active ({recovery['reference_exported_at']}, {recovery['reference_backup']})"
+        )
+    return (
+        "recovered from zero active servers without a configuration reference "
+        "(entra_connect_promote_without_reference=true)"
+    )
 
 
 def _rollback(outcome, candidate, former, promote, cycle, undo, restore) -> None:
@@ -145,8 +165,9 @@ def _rollback(outcome, candidate, former, promote, cycle, undo, restore) -> None
         text = (
             f"{candidate} was promoted and then stopped answering before its first export was confirmed, "
             f"so it is probably the active server now; {former or 'no other server'} stays in staging (promoting "
-            f"it could make two active servers). When {candidate} answers again, check its export with "
-            "hybrid_identity.entra_connect.server_info and run switch_roles again."
+            f"it could make two active servers). When {candidate} answers again, run switch_roles again: the "
+            "intent record on the servers tells it to confirm the export on every connector and take the "
+            "post-switch backup."
         )
     elif former is None:
         status = "zero_active"
@@ -155,16 +176,18 @@ def _rollback(outcome, candidate, former, promote, cycle, undo, restore) -> None
         status = "zero_active"
         text = (
             f"{candidate} was put back in staging, but promoting {former} again failed "
-            f"({_error(restore, None)}): no server may be active now. Promote {former} in the wizard "
-            "(Configure staging mode) or run switch_roles again."
+            f"({_error(restore, None)}): no server may be active now. Run switch_roles again: with no server "
+            f"active it promotes the declared server after verifying it against the backup {former} took "
+            f"before the switch (declare {former} active to roll back), or promote {former} in the wizard "
+            "(Configure staging mode)."
         )
     else:
         status = "zero_active"
         text = (
             f"{former} was NOT promoted again because the state of {candidate} is unknown (it stopped "
             "answering or could not be put back in staging): no server may be active now. Check "
-            f"{candidate} (Get-ADSyncScheduler); when it is in staging mode, run switch_roles again or "
-            f"promote {former} in the wizard."
+            f"{candidate} (Get-ADSyncScheduler); when it answers, run switch_roles again (it promotes the "
+            f"declared server, or confirms {candidate} if it is active) or promote {former} in the wizard."
         )
     outcome.update(status=status, failed=True, message=f"{head} {text}")
 

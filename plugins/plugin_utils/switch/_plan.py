@@ -25,6 +25,8 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.serv
 ROLES = ("active", "staging")
 STATUSES = ("refused", "nothing_to_do", "planned")
 NEVER_TWO = "a second active server; never allowed"
+#: The variable that accepts a promotion out of zero active servers with nothing to verify against.
+WITHOUT_REFERENCE = "entra_connect_promote_without_reference"
 
 
 @dataclass
@@ -34,6 +36,7 @@ class HostActions:
     demote_first: bool = False  # an extra active server: demoted before anything else
     demote: bool = False  # the former active server: demoted after the candidate passed its gates
     promote: bool = False  # the candidate
+    confirm: bool = False  # the candidate, promoted by an interrupted run: its export is confirmed now
 
 
 @dataclass
@@ -44,6 +47,10 @@ class Plan:
     steps: list[dict[str, Any]] = field(default_factory=list)
     refusal: str | None = None
     hosts: dict[str, HostActions] = field(default_factory=dict)
+    #: How a run with no active server gets out of it (see :func:`zero_active_recovery`), else None.
+    recovery: dict[str, Any] | None = None
+    #: What this run does about an interrupted run's intent record (``_intent.intent_decision``), else "".
+    resumed: str = ""
 
     @property
     def converged(self) -> bool:
@@ -64,9 +71,17 @@ class Plan:
             show = [f"Converged: {self.candidate} is the only active server; nothing to do."]
         else:
             show = [f"Plan to make {self.candidate} active:"] + [f"{s['action']} on {s['host']}" for s in self.steps]
+            if self.recovery is not None:
+                show.insert(1, self.recovery["message"])
+        if self.resumed and self.refusal is None:
+            show.insert(0, self.resumed)
         return {
             "show": show,
             "refused": None if self.refusal is None else f"Switch refused, nothing was changed: {self.refusal}",
+            # What the run report's "planned" event says: the refusal, or how zero active is recovered.
+            "report": " ".join(
+                m for m in (self.refusal or self.resumed, (self.recovery or {}).get("message") or "") if m
+            ),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,7 +97,13 @@ class Plan:
             "verify": self._has("verify"),
             "confirm_zero_active": self._has("confirm_zero_active"),
             "promote": self._has("promote"),
+            "confirm_export": self._has("confirm_export"),
+            "resumed": self.resumed,
             "hosts": {host: asdict(actions) for host, actions in self.hosts.items()},
+            "recovery": None if self.recovery is None else dict(self.recovery),
+            # What the verify role compares the candidate with when no server is active.
+            "reference_backup": (self.recovery or {}).get("reference_backup") or "",
+            "without_reference": bool((self.recovery or {}).get("without_reference")),
             "messages": self.messages(),
         }
 
@@ -127,12 +148,20 @@ def switch_plan(
     actual: dict[str, dict[str, Any]],
     candidate: str | None = None,
     gates: dict[str, Any] | None = None,
+    reference_backup: dict[str, Any] | None = None,
+    promote_without_reference: bool = False,
+    intent: dict[str, Any] | None = None,
 ) -> Plan:
     """The plan from the declared roles (or a ``candidate`` that overrides them) and server_info results.
 
     ``actual[host]`` holds at least ``installed``, ``configured`` and ``staging_mode_enabled``
     (or server_info's ``role``). ``gates`` (entra_connect_gates) are validated here so that a
-    misspelt gate refuses the switch before any change.
+    misspelt gate refuses the switch before any change. ``reference_backup`` (the newest backup
+    taken while a server of the pair was active: ``host``, ``path``, ``exported_at``) and
+    ``promote_without_reference`` only matter when no server is active (:func:`zero_active_recovery`).
+    ``intent`` is what this run does about an interrupted run's intent record
+    (``_intent.intent_decision``): its refusal (another run's lease) refuses the plan; a promotion
+    it never confirmed is confirmed (delta cycle, export on every connector, post-switch backup).
     """
     hosts = list(actual)
     plan = Plan(hosts={host: HostActions() for host in hosts})
@@ -143,6 +172,9 @@ def switch_plan(
         PromotionGates.from_dict(gates)
     except InputError as err:
         problems.append(err.message)
+    if intent and intent.get("refusal"):
+        problems.insert(0, intent["refusal"])
+    plan.resumed = (intent or {}).get("message") or ""
     if problems:
         plan.refusal = "; ".join(problems)
         return plan
@@ -159,6 +191,14 @@ def switch_plan(
         return plan
     active = sorted(servers_by_role(actual)["active"])
     if active == [plan.candidate]:
+        if (intent or {}).get("confirm_promotion"):
+            plan.hosts[plan.candidate].confirm = True
+            plan.steps = [
+                {"action": "confirm_export", "host": plan.candidate},
+                {"action": "backup_after", "host": "all"},
+            ]
+        elif (intent or {}).get("finish"):
+            plan.steps = [{"action": "backup_after", "host": "all"}]
         return plan
     others = [h for h in active if h != plan.candidate]
     if plan.candidate in active:
@@ -172,6 +212,11 @@ def switch_plan(
     # With one other active server, that one is the former active server; with several (never
     # allowed), the first is kept for restoring and every other one is demoted first.
     plan.former = others[0] if others else None
+    if not active:
+        plan.recovery = zero_active_recovery(plan.candidate, reference_backup, promote_without_reference)
+        if plan.recovery["refusal"]:
+            plan.refusal = plan.recovery["refusal"]
+            return plan
     plan.extra_active = others[1:]
     for host in plan.extra_active:
         plan.hosts[host].demote_first = True
@@ -187,3 +232,52 @@ def switch_plan(
     steps.append({"action": "confirm_one_active", "host": plan.candidate})
     plan.steps = steps
     return plan
+
+
+def zero_active_recovery(
+    candidate: str, reference_backup: dict[str, Any] | None, promote_without_reference: bool
+) -> dict[str, Any]:
+    """How a switch gets out of zero active servers: what the candidate is verified against, or a refusal.
+
+    No server exports while all are in staging (a switch killed between the demotion and the
+    promotion). The declared server is promoted after the usual gates, its configuration compared
+    with the newest backup taken while a server was active (there is no active server to compare
+    with). Without such a backup the switch refuses, unless the operator accepted promoting
+    without a reference (``entra_connect_promote_without_reference``).
+    """
+    recovery: dict[str, Any] = {
+        "kind": "zero_active",
+        "reference_host": None,
+        "reference_backup": None,
+        "reference_exported_at": None,
+        "without_reference": False,
+        "refusal": None,
+    }
+    if reference_backup:
+        recovery.update(
+            reference_host=reference_backup["host"],
+            reference_backup=reference_backup["path"],
+            reference_exported_at=reference_backup["exported_at"],
+            message=(
+                f"Recovering from zero active servers: {candidate} is verified against the backup of "
+                f"{reference_backup['host']} taken while it was active ({reference_backup['exported_at']}, "
+                f"{reference_backup['path']}) and promoted if it passes the gates."
+            ),
+        )
+    elif promote_without_reference:
+        recovery.update(
+            without_reference=True,
+            message=(
+                f"Recovering from zero active servers: no backup of an active server was found; {candidate} "
+                f"is promoted without a configuration reference ({WITHOUT_REFERENCE}=true), after the "
+                "pending-export gates."
+            ),
+        )
+    else:
+        recovery["message"] = recovery["refusal"] = (
+            f"no server is active and no backup taken while a server of the pair was active was found to verify "
+            f"{candidate} against (its configuration is compared with the last active configuration); restore "
+            f"such a backup into the backup folder, or set {WITHOUT_REFERENCE}=true to promote {candidate} "
+            "without a configuration reference"
+        )
+    return recovery

@@ -37,10 +37,15 @@ def verdict(
     gates: dict[str, Any] | None = None,
     now: datetime | None = None,
     versions: Any = None,
+    reference_backup: str | None = None,
+    without_reference: bool = False,
 ) -> dict[str, Any]:
     """``ready`` or ``blocked`` with every reason, and the gate values behind it.
 
     ``versions`` are the inventory's rows of the versions table (``entra_connect_versions``).
+    With no active server (the switch's zero-active recovery), ``reference_backup`` is the backup
+    the configuration was compared with instead (``config`` must then hold that comparison), or
+    ``without_reference`` says the operator accepted promoting with no configuration reference.
     """
     model = PromotionGates.from_dict(gates)
     table = version_table(versions)
@@ -53,7 +58,10 @@ def verdict(
         reasons.append(f"{host} is busy (a sync cycle or run profile is in progress)")
     if role != "staging":
         reasons.append(f"{host} is not a staging server")
-    if reference is None:
+    if reference is None and reference_backup:
+        if config is None:
+            reasons.append(f"the configuration was not compared with the backup {reference_backup}")
+    elif reference is None and not without_reference:
         reasons.append("no active server to compare with")
     if config is not None and not config.get("gate", {}).get("passed", False):
         for violation in config["gate"]["violations"]:
@@ -70,7 +78,7 @@ def verdict(
         "host": host,
         "verdict": "blocked" if reasons else "ready",
         "reasons": reasons,
-        "reference": (reference or {}).get("computer_name"),
+        "reference": (reference or {}).get("computer_name") or reference_backup,
         "gates": {
             **model.csexport(info),
             "count_tolerance_percent": model.count_tolerance_percent,

@@ -91,9 +91,15 @@ def test_run_id_makes_a_utc_timestamp_when_none_is_given(given):
     before = datetime.now(UTC).replace(microsecond=0)
     made = run_id(given)
     after = datetime.now(UTC)
-    assert re.fullmatch(r"\d{8}T\d{6}Z", made)
-    stamp = datetime.strptime(made, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", made)
+    stamp = datetime.strptime(made.split("-")[0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     assert before <= stamp <= after + timedelta(seconds=1)
+
+
+def test_run_id_of_runs_started_in_the_same_second_differ():
+    made = {run_id(None) for _ in range(50)}
+    assert len(made) == 50
+    assert len({m.split("-")[0] for m in made}) <= 2  # the same second (or the next), told apart by the tag
 
 
 @pytest.mark.parametrize("given", ["runs/2026", "../escape", "/abs"])

@@ -69,3 +69,20 @@ def test_switch_failure_and_upgrade_plan_wrappers():
     assert (plan["staging"], plan["active"], plan["candidate"]) == (["aadc02"], ["aadc01"], "aadc02")
     with pytest.raises(AnsibleFilterError, match="upgrade_plan expects the server_info results by host"):
         FILTERS["upgrade_plan"](["aadc01"], "2.5.190.0")
+
+
+def test_switch_plan_with_zero_active_reads_the_backup_folder_and_takes_survey_strings(tmp_path):
+    zero = {"aadc01": STAGING, "aadc02": STAGING}
+    declared = {"aadc01": "staging", "aadc02": "active"}
+    refused = FILTERS["switch_plan"](declared, zero, backup_dir=str(tmp_path))
+    assert "entra_connect_promote_without_reference=true" in refused["refusal"]
+    accepted = FILTERS["switch_plan"](declared, zero, backup_dir=str(tmp_path), promote_without_reference="true")
+    assert accepted["status"] == "planned" and accepted["recovery"]["without_reference"] is True
+    assert FILTERS["switch_plan"](declared, zero, promote_without_reference="no")["status"] == "refused"
+    with pytest.raises(AnsibleFilterError, match="'entra_connect_promote_without_reference': 'maybe'"):
+        FILTERS["switch_plan"](declared, zero, promote_without_reference="maybe")
+    folder = tmp_path / "aadc01" / "20261201T100000Z"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text('{"staging_mode_enabled": false, "exported_at": "2026-12-01T10:00:00Z"}')
+    found = FILTERS["switch_plan"](declared, zero, backup_dir=str(tmp_path))
+    assert (found["status"], found["recovery"]["reference_backup"]) == ("planned", str(folder))

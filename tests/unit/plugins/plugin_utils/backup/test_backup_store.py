@@ -226,3 +226,34 @@ def test_a_killed_run_s_workspace_is_removed_by_the_next_run_once_stale(tmp_path
         result = store_backup(host_dir, archive, EXPORTED, "aadc01", 0, check_mode=False)
     assert result["removed_stale_files"] == [str(stale)]
     assert not stale.exists() and fresh.exists() and not_ours.exists()
+
+
+def write_backup(root, host, name, staging, exported_at):
+    folder = root / host / name
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(
+        json.dumps({"host": host, "staging_mode_enabled": staging, "exported_at": exported_at})
+    )
+    return folder
+
+
+def test_last_active_backup_is_the_newest_taken_while_a_server_was_active(tmp_path):
+    write_backup(tmp_path, "aadc01", "20261201T090000Z", False, "2026-12-01T09:00:00Z")
+    newest = write_backup(tmp_path, "aadc01", "20261201T100000Z", False, "2026-12-01T10:00:00Z")
+    write_backup(tmp_path, "aadc01", "20261201T110000Z", True, "2026-12-01T11:00:00Z")  # demoted since
+    write_backup(tmp_path, "aadc02", "20261201T120000Z", True, "2026-12-01T12:00:00Z")
+    (tmp_path / "aadc02" / "20261201T130000Z").mkdir()  # no manifest: skipped
+    assert store.last_active_backup(tmp_path, ["aadc01", "aadc02"]) == {
+        "host": "aadc01",
+        "path": str(newest),
+        "exported_at": "2026-12-01T10:00:00Z",
+    }
+    write_backup(tmp_path, "aadc02", "20261201T140000Z", False, "2026-12-01T14:00:00Z")
+    assert store.last_active_backup(tmp_path, ["aadc01", "aadc02"])["host"] == "aadc02"
+    assert store.last_active_backup(tmp_path, ["aadc01"])["host"] == "aadc01"
+
+
+def test_last_active_backup_is_none_without_one(tmp_path):
+    write_backup(tmp_path, "aadc01", "20261201T110000Z", True, "2026-12-01T11:00:00Z")
+    assert store.last_active_backup(tmp_path, ["aadc01", "aadc02"]) is None
+    assert store.last_active_backup(tmp_path / "missing", ["aadc01"]) is None

@@ -27,6 +27,9 @@ SAMPLE_PARAMS = {
     "Set-EntraConnectAutoUpgrade": {"State": "Disabled"},
     "Export-EntraConnectConnectorSpace": {"ConnectorName": ENTRA, "Filter": "x"},
     "Get-EntraConnectFileHash": {"Path": "C:\\ProgramData\\missing.json"},
+    "Get-EntraConnectRecord": {"Name": "intent"},
+    "Set-EntraConnectRecord": {"Name": "intent", "Content": '{"schema_version":1}', "ExpectedContent": ""},
+    "Remove-EntraConnectRecord": {"Name": "intent", "ExpectedContent": '{"schema_version":1}'},
 }
 
 
@@ -115,3 +118,21 @@ def test_the_next_export_removes_the_temp_folder_of_a_helper_that_died(tmp_path,
     result = server.call(helper, **params)
     assert result["removed_stale_temp"] == [str(died)]
     assert not died.exists() and running.exists() and not_ours.exists()
+
+
+def test_a_record_is_a_compare_and_swap_on_the_lab_servers_file_system(tmp_path):
+    server = lab_server(tmp_path)
+    assert server.call("Get-EntraConnectRecord", Name="intent")["exists"] is False
+    first = server.call("Set-EntraConnectRecord", Name="intent", Content="A", ExpectedContent="")
+    assert (first["written"], first["content"]) == (True, "A")
+    assert first["path"] == "C:\\ProgramData\\hybrid_identity.entra_connect\\intent.json"
+    lost = server.call("Set-EntraConnectRecord", Name="intent", Content="B", ExpectedContent="")
+    assert (lost["written"], lost["content"]) == (False, "A")  # a second writer that read "no record" loses
+    assert server.call("Set-EntraConnectRecord", Name="intent", Content="B", ExpectedContent="A")["written"]
+    assert server.call("Remove-EntraConnectRecord", Name="intent", ExpectedContent="A")["removed"] is False
+    assert server.call("Remove-EntraConnectRecord", Name="intent", ExpectedContent="B")["removed"] is True
+    assert server.call("Get-EntraConnectRecord", Name="intent") == {
+        "path": first["path"],
+        "exists": False,
+        "content": None,
+    }

@@ -20,9 +20,12 @@ SKIPPED = {"skipped": True}
 EXPORTED = {"changed": True, "results": {"contoso.com": {"Export": "success"}, "aad": {"Export": "success"}}}
 
 
+REFERENCE = {"host": "aadc01", "path": "/b/aadc01/20261201T100000Z", "exported_at": "2026-12-01T10:00:00Z"}
+
+
 def plan(former="aadc01"):
     actual = {"aadc01": ACTIVE if former else STAGING, "aadc02": STAGING}
-    return switch_plan({"aadc01": "staging", "aadc02": "active"}, actual).to_dict()
+    return switch_plan({"aadc01": "staging", "aadc02": "active"}, actual, reference_backup=REFERENCE).to_dict()
 
 
 def after(active="aadc02"):
@@ -155,3 +158,14 @@ def test_a_failure_names_the_gates_or_the_failed_step():
     lost = switch_failure(p, None, None, None, ["aadc01"])
     assert lost["message"].startswith("aadc01 is not answering or failed in the middle of the switch")
     assert lost["event"] == lost["message"]
+
+
+def test_a_recovery_from_zero_active_says_how_it_recovered():
+    p = plan(former=None)
+    assert p["recovery"]["reference_host"] == "aadc01"
+    out = switch_outcome(p, promote=OK, cycle=EXPORTED, after=after("aadc02"))
+    assert out["status"] == "done"
+    assert out["message"] == (
+        "aadc02 is the only active server; recovered from zero active servers: verified against the backup of "
+        "aadc01 taken while it was active (2026-12-01T10:00:00Z, /b/aadc01/20261201T100000Z)"
+    )

@@ -38,11 +38,48 @@ def test_switch_follows_the_only_safe_order():
     assert plan.to_dict()["converged"] is False
 
 
-def test_no_active_server_promotes_without_a_demotion():
-    plan = switch_plan({"aadc01": "active", "aadc02": "staging"}, {"aadc01": STAGING, "aadc02": STAGING})
-    assert plan.former is None
-    assert ("demote", "aadc01") not in actions(plan)
-    assert actions(plan)[-2:] == [("promote", "aadc01"), ("confirm_one_active", "aadc01")]
+REFERENCE = {"host": "aadc01", "path": "/b/aadc01/20261201T100000Z", "exported_at": "2026-12-01T10:00:00Z"}
+ZERO = {"aadc01": STAGING, "aadc02": STAGING}
+
+
+@pytest.mark.parametrize("declared_active", ["aadc01", "aadc02"])
+def test_no_active_server_promotes_the_declared_one_verified_against_the_last_active_backup(declared_active):
+    declared = {h: "active" if h == declared_active else "staging" for h in ZERO}
+    plan = switch_plan(declared, ZERO, reference_backup=REFERENCE)
+    assert (plan.candidate, plan.former, plan.refusal) == (declared_active, None, None)
+    assert actions(plan) == [
+        ("backup", "all"),
+        ("verify", declared_active),
+        ("confirm_zero_active", "all"),
+        ("promote", declared_active),
+        ("confirm_one_active", declared_active),
+    ]
+    recovery = plan.to_dict()["recovery"]
+    assert (recovery["reference_host"], recovery["reference_backup"]) == ("aadc01", REFERENCE["path"])
+    assert recovery["message"].startswith(f"Recovering from zero active servers: {declared_active} is verified")
+    assert recovery["message"] in plan.messages()["show"]
+
+
+def test_no_active_server_and_no_backup_of_an_active_one_refuses_naming_the_variable():
+    plan = switch_plan({"aadc01": "active", "aadc02": "staging"}, ZERO)
+    assert plan.status == "refused" and plan.steps == []
+    assert "no server is active and no backup taken while a server of the pair was active" in plan.refusal
+    assert "set entra_connect_promote_without_reference=true to promote aadc01" in plan.refusal
+
+
+def test_no_active_server_without_a_reference_promotes_when_the_operator_accepts_it():
+    plan = switch_plan({"aadc01": "active", "aadc02": "staging"}, ZERO, promote_without_reference=True)
+    assert plan.status == "planned" and plan.recovery["without_reference"] is True
+    assert ("promote", "aadc01") in actions(plan) and ("verify", "aadc01") in actions(plan)
+
+
+def test_with_an_active_server_the_reference_backup_changes_nothing():
+    declared = {"aadc01": "staging", "aadc02": "active"}
+    actual = {"aadc01": ACTIVE, "aadc02": STAGING}
+    assert (
+        switch_plan(declared, actual, reference_backup=REFERENCE).to_dict() == switch_plan(declared, actual).to_dict()
+    )
+    assert switch_plan(declared, actual).recovery is None
 
 
 def test_two_active_servers_are_demoted_first():

@@ -115,3 +115,30 @@ def test_the_schema_refuses_a_ready_verdict_with_reasons():
     bad["reasons"] = ["something"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, SCHEMA)
+
+
+def test_with_no_active_server_the_backup_of_the_last_active_one_is_the_reference():
+    backup = "/b/aadc01/20261201T100000Z"
+    result = verdict("aadc02", info(), None, PASSED, PASSED, now=NOW, reference_backup=backup)
+    assert (result["verdict"], result["reasons"], result["reference"]) == ("ready", [], backup)
+    blocked = verdict("aadc02", info(), None, None, PASSED, now=NOW, reference_backup=backup)
+    assert blocked["reasons"] == [f"the configuration was not compared with the backup {backup}"]
+    failed = {"gate": {"passed": False, "violations": [{"message": "1 difference"}]}}
+    assert verdict("aadc02", info(), None, failed, PASSED, now=NOW, reference_backup=backup)["reasons"] == [
+        "configuration: 1 difference"
+    ]
+
+
+def test_with_no_reference_at_all_only_the_operators_acceptance_lifts_the_reference_gate():
+    assert verdict("aadc02", info(), None, None, PASSED, now=NOW)["reasons"] == ["no active server to compare with"]
+    accepted = verdict("aadc02", info(), None, None, PASSED, now=NOW, without_reference=True)
+    assert (accepted["verdict"], accepted["reference"]) == ("ready", None)
+    assert verdict(
+        "aadc02",
+        info(),
+        None,
+        None,
+        {"gate": {"passed": False, "violations": [{"message": "d"}]}},
+        now=NOW,
+        without_reference=True,
+    )["reasons"] == ["pending exports: d"]
