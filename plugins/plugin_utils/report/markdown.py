@@ -62,8 +62,9 @@ def _verification(entry: dict[str, Any], links_from: str = "") -> list[str]:
             lines += markdown_table(header, rows, title)
         else:
             lines += ["", f"## {title}", "", "No configuration difference needs attention."]
+        # The fix column is the collection's own words (Markdown as written); the rest is server text.
         drift_rows = [
-            [r["rule"], r["field"], r["active_server"], r["this_server"], r["fix"]]
+            [r["rule"], r["field"], r["active_server"], r["this_server"], Markup(r["fix"])]
             for r in rule_drift(config["differences"])
         ]
         if drift_rows:
