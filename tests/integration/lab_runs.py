@@ -89,6 +89,7 @@ def add_faults(inventory: Path, host: str, faults: list[dict]) -> None:
 def run_playbook(inventory: Path, playbook: str | Path, *args: str, extra: dict | None = None) -> Run:
     """Run one of the collection's playbooks by name, or a playbook file given as a Path."""
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+    env["ANSIBLE_DEPRECATION_WARNINGS"] = "1"  # whatever the caller's environment says: deprecations() reads them
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     command = [
         str(BIN / "ansible-playbook"),
@@ -101,6 +102,14 @@ def run_playbook(inventory: Path, playbook: str | Path, *args: str, extra: dict 
     ]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
     return Run(done.returncode, done.stdout + done.stderr, inventory)
+
+
+DEPRECATION = re.compile(r"^\[DEPRECATION WARNING\]: .*?(?=^\s*$|^\[|^TASK |^PLAY |\Z)", re.M | re.S)
+
+
+def deprecations(run: Run) -> list[str]:
+    """Every deprecation warning of a run (ansible-core prints them on stderr, message and detail)."""
+    return [" ".join(found.split()) for found in DEPRECATION.findall(run.output)]
 
 
 FATAL = re.compile(r"^fatal: \[([^\]]+)\]: (?:FAILED|UNREACHABLE)! => (\{.*\})\s*$", re.M)
