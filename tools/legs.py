@@ -1,4 +1,4 @@
-"""Run a check on every ansible-core leg at once: `python tools/legs.py integration|sanity [leg ...]`.
+"""Run checks on every ansible-core leg at once: `python tools/legs.py [--quiet] CHECK[,CHECK] [LEG ...]`.
 
 A leg is an ansible-core version with its own controller Python and virtual environment:
 
@@ -11,7 +11,10 @@ Python of a leg is PYTHON_<leg> from the environment, else the default below; a 
 is missing is SKIPPED with a message, never silently. The legs run concurrently (most of a
 playbook run is one Python process, and the machine has more than one core): each line of
 output is prefixed with the leg's name and kept in tests/output/legs/<leg>-<check>.log, and a
-summary closes the run. The exit code is non-zero when a leg that ran failed.
+summary closes the run. With --quiet, a check's output stays in its log and only its result is
+printed (with the end of the log when it fails): `make test` runs the legs that way while the
+other gates print. The checks of a leg run one after the other, every one even if one fails. The
+exit code is non-zero when a check that ran failed.
 
     integration  the lab integration suite (tests/integration, the browser test included);
                  tests/integration/lab_runs.py takes ansible-playbook from ENTRA_CONNECT_VENV
@@ -63,9 +66,9 @@ class Leg:
     python: str
     venv: Path = field(init=False)
     requirements: Path = field(init=False)
-    status: str = "pending"
     detail: str = ""
-    seconds: float = 0.0
+    #: check name: (status, seconds); status is passed, FAILED ..., or SKIPPED.
+    results: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.venv = ROOT / f".venv-{self.name}"
@@ -98,12 +101,12 @@ def run_logged(leg: Leg, command: list[str], log: Path, env: dict[str, str] | No
         return process.wait()
 
 
-def ensure_venv(leg: Leg, log: Path) -> bool:
-    """The leg's venv, (re)made from its requirements when they changed; False if that failed."""
+def ensure_venv(leg: Leg, log: Path) -> str | None:
+    """The leg's venv, (re)made from its requirements when they changed; a failure message or None."""
     stamp = leg.venv / ".installed"
     wanted = requirements_hash(leg)
     if stamp.is_file() and stamp.read_text().strip() == wanted:
-        return True
+        return None
     say(leg, f"creating {leg.venv.name} with {leg.python} from {leg.requirements.relative_to(ROOT)}")
     if leg.venv.is_symlink():
         leg.venv.unlink()
@@ -117,13 +120,16 @@ def ensure_venv(leg: Leg, log: Path) -> bool:
     ):
         # pip's output stays in the log unless it fails.
         if run_logged(leg, command, log, stream=False) != 0:
-            for line in log.read_text().splitlines()[-30:]:
-                say(leg, line)
-            leg.status, leg.detail = "FAILED", f"could not create {leg.venv.name} (see {log.relative_to(ROOT)})"
-            return False
+            tail(leg, log)
+            return f"FAILED: could not create {leg.venv.name} (log {log.relative_to(ROOT)})"
     stamp.write_text(wanted + "\n")
     say(leg, f"{leg.venv.name} ready")
-    return True
+    return None
+
+
+def tail(leg: Leg, log: Path, lines: int = 40) -> None:
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]:
+        say(leg, line)
 
 
 def versions(leg: Leg) -> str:
@@ -135,22 +141,32 @@ def versions(leg: Leg) -> str:
     return f"ansible-core {out[0]}, Python {out[1]}" if len(out) == 2 else "versions unknown"
 
 
-def run_leg(leg: Leg, check: str) -> None:
-    start = time.monotonic()
+def run_leg(leg: Leg, checks: list[str], quiet: bool) -> None:
     LOGS.mkdir(parents=True, exist_ok=True)
-    log = LOGS / f"{leg.name}-{check}.log"
+    start = time.monotonic()
+    log = LOGS / f"{leg.name}-venv.log"
     log.write_text("")
-    try:
-        if not ensure_venv(leg, log):
-            return
-        leg.detail = versions(leg)
-        say(leg, f"{check} on {leg.detail}")
-        env = dict(os.environ, ENTRA_CONNECT_VENV=str(leg.venv), ENTRA_CONNECT_LEG=leg.name)
-        env["PATH"] = f"{leg.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-        rc = run_logged(leg, CHECKS[check](leg), log, env)
-        leg.status = "passed" if rc == 0 else f"FAILED (exit {rc}, log {log.relative_to(ROOT)})"
-    finally:
-        leg.seconds = time.monotonic() - start
+    failure = ensure_venv(leg, log)
+    if failure:
+        leg.results = {check: (failure, time.monotonic() - start) for check in checks}
+        return
+    leg.detail = versions(leg)
+    env = dict(os.environ, ENTRA_CONNECT_VENV=str(leg.venv), ENTRA_CONNECT_LEG=leg.name)
+    env["PATH"] = f"{leg.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    for check in checks:
+        start = time.monotonic()
+        log = LOGS / f"{leg.name}-{check}.log"
+        log.write_text("")
+        say(leg, f"{check} on {leg.detail}" + (f" (output in {log.relative_to(ROOT)})" if quiet else ""))
+        rc = run_logged(leg, CHECKS[check](leg), log, env, stream=not quiet)
+        seconds = time.monotonic() - start
+        if rc == 0:
+            leg.results[check] = ("passed", seconds)
+        else:
+            if quiet:
+                tail(leg, log)
+            leg.results[check] = (f"FAILED (exit {rc}, log {log.relative_to(ROOT)})", seconds)
+        say(leg, f"{check} {leg.results[check][0]} in {seconds:.0f} s")
 
 
 def find_python(name: str) -> str | None:
@@ -159,29 +175,36 @@ def find_python(name: str) -> str | None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in CHECKS or any(name not in LEGS for name in argv[1:]):
-        print(f"usage: legs.py {{{'|'.join(CHECKS)}}} [{' '.join(LEGS)}]", file=sys.stderr)
+    quiet = "--quiet" in argv
+    argv = [a for a in argv if a != "--quiet"]
+    checks = argv[0].split(",") if argv else []
+    if not checks or any(c not in CHECKS for c in checks) or any(name not in LEGS for name in argv[1:]):
+        print(f"usage: legs.py [--quiet] {{{','.join(CHECKS)}}}[,...] [{' '.join(LEGS)}]", file=sys.stderr)
         return 2
-    check, names = argv[0], argv[1:] or list(LEGS)
+    names = argv[1:] or list(LEGS)
     legs, threads = [], []
     for name in names:
         python = find_python(name)
         leg = Leg(name, python or os.environ.get(f"PYTHON_{name}") or LEGS[name]())
         legs.append(leg)
         if python is None:
-            leg.status = "SKIPPED"
             leg.detail = f"{leg.python} not found: set PYTHON_{name}=/path/to/python to run this leg"
-            say(leg, f"{check}: SKIPPED - {leg.detail}")
+            leg.results = dict.fromkeys(checks, ("SKIPPED", 0.0))
+            say(leg, f"{','.join(checks)}: SKIPPED - {leg.detail}")
             continue
-        thread = threading.Thread(target=run_leg, args=(leg, check), name=name)
+        thread = threading.Thread(target=run_leg, args=(leg, checks, quiet), name=name)
         thread.start()
         threads.append(thread)
     for thread in threads:
         thread.join()
-    print(f"\nlegs {check}:")
+    print(f"\nlegs {','.join(checks)}:")
+    failed = False
     for leg in legs:
-        print(f"  {leg.name:8} {leg.status:8} {leg.seconds:6.0f} s  {leg.detail}")
-    return 1 if any(leg.status not in ("passed", "SKIPPED") for leg in legs) else 0
+        for check in checks:
+            status, seconds = leg.results.get(check, ("FAILED (did not run)", 0.0))
+            failed = failed or status not in ("passed", "SKIPPED")
+            print(f"  {leg.name:8} {check:12} {status:8} {seconds:6.0f} s  {leg.detail}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
