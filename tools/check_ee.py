@@ -90,10 +90,17 @@ def check_collection_metadata() -> list[str]:
         env.pop("ANSIBLE_CONFIG", None)  # its collections_path would make the install a no-op
         env["ANSIBLE_COLLECTIONS_PATH"] = f"{tmp}/tree"
         galaxy = [str(BIN / "ansible-galaxy"), "collection"]
-        quiet = {"cwd": tmp, "env": env, "check": True, "stdout": subprocess.DEVNULL}
-        subprocess.run([*galaxy, "build", "--output-path", tmp, str(ROOT)], **quiet)
+        subprocess.run(
+            [*galaxy, "build", "--output-path", tmp, str(ROOT)], cwd=tmp, env=env, check=True, stdout=subprocess.DEVNULL
+        )
         (tarball,) = Path(tmp).glob("*.tar.gz")
-        subprocess.run([*galaxy, "install", "--no-deps", "--force", "-p", f"{tmp}/tree", str(tarball)], **quiet)
+        subprocess.run(
+            [*galaxy, "install", "--no-deps", "--force", "-p", f"{tmp}/tree", str(tarball)],
+            cwd=tmp,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         done = subprocess.run(
             [str(BIN / "ansible-builder"), "introspect", f"{tmp}/tree"], capture_output=True, text=True, check=False
         )
