@@ -81,9 +81,13 @@ def say(leg: Leg, line: str) -> None:
 
 
 def requirements_hash(leg: Leg) -> str:
+    """A hash of the requirement lines (comments and blank lines do not count)."""
     digest = hashlib.sha256()
     for path in (leg.requirements, ROOT / "requirements.txt"):
-        digest.update(path.read_bytes())
+        for line in path.read_text().splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                digest.update(line.encode() + b"\n")
     return digest.hexdigest()
 
 

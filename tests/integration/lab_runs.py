@@ -19,7 +19,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 #: The virtual environment whose ansible-playbook runs the playbooks: .venv by default, another
 #: one (a path, relative to the repository root or absolute) for the ansible-core version legs
-#: of `make integration-matrix`. The tests themselves may run in a different Python.
+#: of `make test` (tools/legs.py). The tests themselves may run in a different Python.
 VENV = ROOT / os.environ.get("ENTRA_CONNECT_VENV", ".venv")
 BIN = VENV / "bin"
 SMALL = {
