@@ -130,7 +130,7 @@ ee: venv
 bench: venv
 	@for b in benchmarks/*_bench.py; do echo "== $$b"; $(BIN)/python $$b; done
 
-# The swing migration rehearsal on the lab: reset, migrate so that aadc03 (new, 2.4.18.0) becomes
+# The swing migration rehearsal on the lab: reset, migrate from 2.5.190.0 so that aadc03 (new, 2.6.92.0) becomes
 # active, then show that switch_roles has nothing left to do.
 demo: venv
 	$(BIN)/ansible-playbook -i inventories/lab playbooks/lab_reset.yml

@@ -40,7 +40,7 @@ class ActionModule(EntraConnectAction):
     def _ec_run(self, params: dict[str, Any], task_vars: dict[str, Any], check_mode: bool) -> dict[str, Any]:
         if version_tuple(params["version"]) is None:
             raise self.invalid(
-                "version", params["version"], "give the product version the installer installs, like 2.4.18.0"
+                "version", params["version"], "give the product version the installer installs, like 2.6.92.0"
             )
         checksum = params["checksum"]
         if checksum is not None and not SHA256.match(checksum):

@@ -14,6 +14,9 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
     write_run_report,
 )
 
+#: The inventory's rows of the versions table, read when the task gives no ``versions``.
+VERSIONS_VAR = "entra_connect_versions"
+
 
 class ActionModule(EntraConnectAction):
     ARGUMENT_SPEC = {
@@ -25,6 +28,7 @@ class ActionModule(EntraConnectAction):
         "message": {"type": "str", "default": ""},
         "plan": {"type": "dict"},
         "verifications": {"type": "dict", "default": {}},
+        "versions": {"type": "list", "elements": "dict"},
     }
 
     def _ec_run(self, params: dict[str, Any], task_vars: dict[str, Any], check_mode: bool) -> dict[str, Any]:
@@ -36,6 +40,9 @@ class ActionModule(EntraConnectAction):
             if not isinstance(entry, dict):
                 raise self.invalid(f"verifications.{host}", entry, "give the verify role's verify_verdict, or null")
         event = {"status": params["status"], "message": params["message"]} if params["status"] else None
+        versions = params["versions"]
+        if versions is None and task_vars.get(VERSIONS_VAR) is not None:
+            versions = self._templar.template(task_vars[VERSIONS_VAR])
         # A report is output, not managed state: written in check mode too, never 'changed'.
         result = write_run_report(
             self._loader.path_dwim(params["path"]),
@@ -45,6 +52,7 @@ class ActionModule(EntraConnectAction):
             event=event,
             plan=params["plan"],
             verifications=verifications,
+            versions=versions,
         )
         summary = result["summary"]
         paths = {os.path.basename(p): p for p in result["report_files"]}

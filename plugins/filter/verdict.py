@@ -27,8 +27,16 @@ def _given(result):
     return result if isinstance(result, dict) and result and not result.get("skipped") else None
 
 
-def _verdict(info, host, reference=None, config=None, pending=None, gates=None):
-    return _clear(verdict, host, info, _given(reference), _given(config), _given(pending), gates or {})
+def _verdict(info, host, reference=None, config=None, pending=None, gates=None, versions=None):
+    return _clear(
+        lambda *args: verdict(*args, versions=versions),
+        host,
+        info,
+        _given(reference),
+        _given(config),
+        _given(pending),
+        gates or {},
+    )
 
 
 def _csexport_gates(gates, info):

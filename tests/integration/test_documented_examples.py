@@ -47,6 +47,7 @@ TARGETS = {
     "filter/switch_plan": ("localhost", "lab"),
     "filter/verdict": ("aadc01:aadc02", "lab"),
     "filter/version_policy": ("localhost", "lab"),
+    "filter/server_support": ("aadc01", "lab"),
     "roles/backup": (None, "lab"),
     "roles/preflight": (None, "lab"),
     "roles/staging_server": (None, "lab"),

@@ -41,6 +41,14 @@ def test_swing_migration_tells_the_story_and_a_rerun_changes_nothing(lab):
         "aadc02": "staging",
         "aadc03": "active",
     }
+    # Each server's support status and the date it ends (2.6.92.0: the newest release, no end yet).
+    support = {s["host"]: (s["version"], s["support"]["ends_on"]) for s in run["servers"]}
+    assert support == {
+        "aadc01": ("2.5.190.0", "2027-02-02"),
+        "aadc02": ("2.5.190.0", "2027-02-02"),
+        "aadc03": ("2.6.92.0", None),
+    }
+    assert next(s for s in run["servers"] if s["host"] == "aadc03")["support"]["supported"] is True
 
 
 @pytest.mark.parametrize("playbook", PLAYBOOKS)
@@ -104,12 +112,12 @@ def test_the_bad_promotion_is_stopped_by_the_gates(tmp_path):
 def test_rolling_upgrade_keeps_one_active_server_and_a_rerun_changes_nothing(tmp_path):
     inventory = make_inventory(tmp_path, declared={"aadc01": "active", "aadc02": "staging"})
     assert reset(inventory).rc == 0
-    installer = inventory.parent / "installers" / "AzureADConnect-2.4.18.0.msi"
-    extra = {"upgrade_version": "2.4.18.0", "upgrade_installer_src": str(installer)}
+    installer = inventory.parent / "installers" / "AzureADConnect-2.6.92.0.msi"
+    extra = {"upgrade_version": "2.6.92.0", "upgrade_installer_src": str(installer)}
     first = run_playbook(inventory, "upgrade", extra=extra)
     assert first.rc == 0, first.output[-3000:]
     servers = first.state()["servers"]
-    assert {h: s["engine_version"] for h, s in servers.items()} == {"aadc01": "2.4.18.0", "aadc02": "2.4.18.0"}
+    assert {h: s["engine_version"] for h, s in servers.items()} == {"aadc01": "2.6.92.0", "aadc02": "2.6.92.0"}
     assert first.active() == {"aadc01"}
     assert never_two_active(first) == []
     again = run_playbook(inventory, "upgrade", extra=extra)
@@ -137,7 +145,7 @@ def test_a_swing_migration_waiting_for_the_operator_says_so_in_its_report_and_re
     assert again.active() == {"aadc03"}
 
 
-# The new server's pending employeeType updates (lab: 2.4.x adds the flow) with every limit raised
+# The new server's pending employeeType updates (lab: 2.6.1.0 adds the flow) with every limit raised
 # but max_total: only max_total can block them, on the verify path and on the switch path.
 TOTAL_ONLY = {"max_deletes": 100000, "max_adds": 100000, "max_updates": 100000, "max_total": 5}
 

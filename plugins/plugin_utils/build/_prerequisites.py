@@ -4,11 +4,13 @@
 
 Pure Python. The facts come from Get-EntraConnectPrerequisites; the rules are Microsoft's, from
 ``how-to-connect-install-prerequisites.md`` and ``reference-connect-tls-enforcement.md``
-(MicrosoftDocs/entra-docs): a domain-joined Windows Server 2016, 2019 or 2022 with the full GUI
-(Windows Server 2025 is not supported), .NET Framework 4.7.2 (the page's banner; its body names
-4.6.2 as the minimum), TLS 1.2 set in the registry for versions 2.3.20.0 to 2.4.129.0 (later
-versions do not require it before installation, but installation fails when TLS 1.2 is
-disabled). PowerShell 5.1, free disk and pending reboots are this collection's checks.
+(MicrosoftDocs/entra-docs): a domain-joined Windows Server 2016, 2019, 2022 or 2025 with the full
+GUI (Server Core is not supported; Windows Server 2025 is supported since February 2026, "What's
+new in Microsoft Entra", docs/fundamentals/whats-new.md, ms.date 03/12/2026), .NET Framework
+4.7.2 (the page's banner; its body names 4.6.2 as the minimum), TLS 1.2 set in the registry for
+versions 2.3.20.0 to 2.4.129.0 (later versions do not require it before installation, but
+installation fails when TLS 1.2 is disabled). PowerShell 5.1, free disk and pending reboots are this
+collection's checks.
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import version_tuple
 
-SUPPORTED_BUILDS = {14393: "Windows Server 2016", 17763: "Windows Server 2019", 20348: "Windows Server 2022"}
-KNOWN_UNSUPPORTED = {26100: "Windows Server 2025"}
+SUPPORTED_BUILDS = {
+    14393: "Windows Server 2016",
+    17763: "Windows Server 2019",
+    20348: "Windows Server 2022",
+    26100: "Windows Server 2025",
+}
 DOTNET_472 = 461808
 TLS_ENFORCEMENT_VERSIONS = ((2, 3, 20, 0), (2, 4, 129, 0))
 TLS_EXPECTED = {
@@ -79,15 +85,17 @@ def judge(
     facts: dict[str, Any], version: str | None, min_dotnet_release: int = DOTNET_472, min_free_disk_mb: int = 20480
 ) -> list[Check]:
     build = facts["os_build"]
-    os_name = SUPPORTED_BUILDS.get(build) or KNOWN_UNSUPPORTED.get(build) or facts["os_caption"]
+    # Windows 11 24H2 shares build 26100 with Server 2025: only a server installation type is a server.
+    server = str(facts["installation_type"]).startswith("Server")
+    os_name = (SUPPORTED_BUILDS.get(build) if server else None) or facts["os_caption"]
     powershell = version_tuple(facts["powershell_version"]) or (0,)
     reasons = facts["pending_reboot_reasons"]
     return [
         _check(
             "windows_server",
-            build in SUPPORTED_BUILDS,
+            server and build in SUPPORTED_BUILDS,
             f"{os_name} (build {build})",
-            "Windows Server 2016, 2019 or 2022 (2022 recommended; 2025 is not supported)",
+            "Windows Server 2016, 2019, 2022 or 2025",
             "install Entra Connect on a supported Windows Server version",
         ),
         _check(

@@ -10,12 +10,18 @@ to freeze the lab's time.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 def now() -> str:
     """The current time as the helpers send it: ISO 8601 UTC with milliseconds (``...T10:00:00.123Z``)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def shift(timestamp: str, hours: float) -> str:
+    """A helper timestamp moved by ``hours`` (negative: earlier), in the same format."""
+    moved = datetime.fromisoformat(timestamp.replace("Z", "+00:00")) + timedelta(hours=hours)
+    return moved.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def export_date(timestamp: str) -> str:

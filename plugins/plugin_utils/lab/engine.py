@@ -36,6 +36,10 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
 
 SUCCESS = "success"
 THRESHOLD_EXCEEDED = "stopped-deletion-threshold-exceeded"
+#: What a failing import reports in the lab. An MIIS-era run result (FIM 2010 run status values);
+#: its exact wording on 2.x is unverified, and the collection treats every result but "success"
+#: as a failure, so the word does not matter to the code under test.
+IMPORT_FAILED = "stopped-extension-dll-exception"
 
 BASE_FLOWS: dict[str, tuple[tuple[str, str], ...]] = {
     "user": (
@@ -60,9 +64,13 @@ BASE_FLOWS: dict[str, tuple[tuple[str, str], ...]] = {
         ("proxyAddresses", "proxyAddresses"),
     ),
 }
-#: Lab assumption: from this version on, the standard rules also flow these attributes.
+#: Lab assumption: from this version on, the standard rules also flow these attributes. Real
+#: upgrades change the standard rules (2.2.1.0's "In from AD - User Common" began to flow
+#: employeeType [VH]); the lab places that change on the 2.5 -> 2.6 step (2.6.1.0, the first 2.6
+#: release in the versions table), so an upgraded server shows pending updates as real ones do.
+FLOW_STEP_VERSION = "2.6.1.0"
 VERSION_FLOWS: dict[tuple[int, ...], dict[str, tuple[tuple[str, str], ...]]] = {
-    (2, 4, 0, 0): {"user": (("employeeType", "employeeType"),)},
+    (2, 6, 1, 0): {"user": (("employeeType", "employeeType"),)},
 }
 DERIVED = {
     "user": ("sourceAnchor", "accountEnabled"),

@@ -80,7 +80,7 @@ def write_server_configuration(server: LabServer, dest: Path) -> list[str]:
         if (
             relative.parts[0] == "SynchronizationRules"
             and f"<name>{VERSION_RULE[0]}</name>" in text
-            and lab_server.version_at_least(server, "2.4.0.0")
+            and lab_server.version_at_least(server, engine.FLOW_STEP_VERSION)
         ):
             mapping = (
                 "    <mapping>\n      <dest>employeeType</dest>\n      <src>\n        <attr>employeeType</attr>\n"

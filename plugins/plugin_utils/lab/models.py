@@ -207,6 +207,8 @@ class LabServer:
     global_parameters: dict[str, str] | None = None
     policy_applied_at: str | None = None
     sync: SyncState | None = None
+    #: Connector kinds ("entra", "ad") whose imports fail from now on (a lab setting).
+    failing_imports: list[str] | None = None
 
     # -- the state file ----------------------------------------------------------------------
 

@@ -96,10 +96,26 @@ def configure(
     server.policy_applied_at = clock.now()
     server.sync = SyncState()
     # A configured server has run: import both sides and synchronise (never export).
+    server.failing_imports = []
+    first = len(server.runs)
     for connector in server.connector_names():
         run_step(server, world, connector, "Full Import")
     for connector in server.connector_names():
         run_step(server, world, connector, "Full Synchronization")
+    if s.sync_age_hours:
+        for run in server.runs[first:]:
+            run.started_at = clock.shift(run.started_at, -s.sync_age_hours)
+            run.ended_at = clock.shift(run.ended_at, -s.sync_age_hours)
+    if s.failing_imports:
+        # The scheduler's latest cycle failed its imports there (an unreachable tenant, an expired credential).
+        server.failing_imports = list(s.failing_imports)
+        for connector in server.connector_names():
+            if _kind(server, connector) in server.failing_imports:
+                run_step(server, world, connector, "Delta Import")
+
+
+def _kind(server: LabServer, connector: str) -> str:
+    return "entra" if server.is_entra(connector) else "ad"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,7 +132,9 @@ def run_step(server: LabServer, world: engine.World, connector: str, profile: st
     counters: dict[str, int] = {}
     result = engine.SUCCESS
     entra = server.is_entra(connector)
-    if profile in ("Full Import", "Delta Import"):
+    if profile in ("Full Import", "Delta Import") and _kind(server, connector) in (server.failing_imports or []):
+        result = engine.IMPORT_FAILED
+    elif profile in ("Full Import", "Delta Import"):
         if entra:
             sync.tenant_revision = world.state["tenant_revision"]
         else:

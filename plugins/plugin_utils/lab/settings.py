@@ -10,7 +10,10 @@ Host variables:
   entra_connect_lab_server   dict: installed, configured, version, staging, forests,
                              excluded_containers, password_writeback, auto_upgrade, adsynctools,
                              deletion_threshold, custom_rules, prerequisites (overrides of the
-                             facts Get-EntraConnectPrerequisites reports)
+                             facts Get-EntraConnectPrerequisites reports), sync_age_hours (how
+                             long ago the starting sync ran), failing_imports (connector kinds,
+                             entra or ad, whose imports fail: the scheduler's latest cycle failed
+                             there, and every later import does)
   entra_connect_lab_faults   list of {helper, on_call, effect}
 World variables (the same for every host of the lab; set them in group_vars/all):
   entra_connect_lab_seed, entra_connect_lab_size {users, groups, contacts},
@@ -29,7 +32,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.faults import Fault
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server import _contract as contract
 
-DEFAULT_VERSION = "2.3.20.0"
+DEFAULT_VERSION = "2.5.190.0"
 AUTO_UPGRADE_STATES = ("Enabled", "Disabled", "Suspended")
 
 
@@ -56,6 +59,13 @@ class ServerSettings:
     custom_rules: tuple[dict[str, Any], ...] = ()
     #: Overrides of the prerequisite facts a lab server reports (see DEFAULT_PREREQUISITES).
     prerequisites: tuple[tuple[str, Any], ...] = ()
+    #: How many hours ago the starting sync of a configured server ran.
+    sync_age_hours: float = 0
+    #: Connector kinds ("entra", "ad") whose imports fail after the starting sync.
+    failing_imports: tuple[str, ...] = ()
+
+
+FAILING_IMPORT_KINDS = ("entra", "ad")
 
 
 DEFAULT_PREREQUISITES: dict[str, Any] = {
@@ -150,7 +160,7 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
     try:
         parse_version(version)
     except ValueError:
-        reader.problems.append(f"{where}.version must look like 2.4.18.0, got {version!r}")
+        reader.problems.append(f"{where}.version must look like 2.6.92.0, got {version!r}")
         version = DEFAULT_VERSION
     auto_upgrade = reader.get(raw, "auto_upgrade", str, "Enabled", where)
     if auto_upgrade not in AUTO_UPGRADE_STATES:
@@ -168,7 +178,13 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
         deletion_threshold=reader.get(raw, "deletion_threshold", int, 500, where),
         custom_rules=tuple(reader.get(raw, "custom_rules", list, [], where)),
         prerequisites=tuple(sorted(_mapping(reader, raw.get("prerequisites"), f"{where}.prerequisites").items())),
+        sync_age_hours=reader.get(raw, "sync_age_hours", (int, float), 0, where),
+        failing_imports=tuple(reader.get(raw, "failing_imports", list, [], where)),
     )
+    if any(kind not in FAILING_IMPORT_KINDS for kind in server.failing_imports):
+        reader.problems.append(f"{where}.failing_imports must list connector kinds: {', '.join(FAILING_IMPORT_KINDS)}")
+    if isinstance(server.sync_age_hours, bool) or server.sync_age_hours < 0:
+        reader.problems.append(f"{where}.sync_age_hours must be a number of hours >= 0")
     for name in sorted(dict(server.prerequisites)):
         if name not in DEFAULT_PREREQUISITES and name != "tls12_registry":
             reader.problems.append(f"{where}.prerequisites.{name} is not a prerequisite fact")

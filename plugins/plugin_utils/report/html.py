@@ -22,6 +22,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
     ignored_text,
     plan_text,
     server_rows,
+    support_notes,
 )
 
 STYLE = """
@@ -36,7 +37,7 @@ h1{font-size:1.5rem;margin:0 0 .25rem}h2{margin-top:2rem;border-bottom:1px solid
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.92rem;max-width:100%}
 th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.fail{color:#b71c1c;font-weight:600}.pass{color:#1b5e20}
+.fail{color:#b71c1c;font-weight:600}.warn{color:#8a5a00;font-weight:600}.pass{color:#1b5e20}
 .charts{display:flex;flex-wrap:wrap;gap:1.5rem}.charts figure{margin:0}
 figcaption{font-weight:600;margin-bottom:.25rem}
 svg.chart text{font-size:12px;fill:#222}svg.chart .track{fill:#eee}svg.chart .empty{fill:#777}
@@ -68,7 +69,10 @@ def _list(items: list[str]) -> str:
 def _servers(summary: dict[str, Any]) -> str:
     if not summary["servers"]:
         return "<p>No server was read in this run.</p>"
-    return _table(SERVER_HEADER, server_rows(summary))
+    notes = support_notes(summary)
+    unsupported = any(s.get("support") and not s["support"]["supported"] for s in summary["servers"])
+    support = f'<p class="{"fail" if unsupported else "warn"}">Support:</p>{_list(notes)}' if notes else ""
+    return _table(SERVER_HEADER, server_rows(summary)) + support
 
 
 def _plan(summary: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
     ignored_text,
     plan_text,
     server_rows,
+    support_notes,
 )
 
 
@@ -96,6 +97,9 @@ def render(summary: dict[str, Any]) -> str:
     if summary["reasons"]:
         lines += [""] + [f"- {r}" for r in summary["reasons"]]
     lines += markdown_table(SERVER_HEADER, server_rows(summary), "Servers")
+    notes = support_notes(summary)
+    if notes:
+        lines += ["", "Support:", ""] + [f"- {n}" for n in notes]
     lines += _plan(summary)
     for entry in summary["verifications"]:
         lines += _verification(entry)

@@ -15,11 +15,16 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import parse_time
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._lifecycle import (
+    VersionTable,
+    server_support,
+    version_table,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report import html, markdown
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import to_json, write_files
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_role
@@ -72,8 +77,17 @@ def read_json(path: str, required: bool = True) -> Any:
         ) from None
 
 
-def server_row(host: str, declared: str | None, info: dict[str, Any] | None) -> dict[str, Any]:
-    """A server as the report shows it, from a server_info result (None or a failed read: unknown)."""
+def server_row(
+    host: str,
+    declared: str | None,
+    info: dict[str, Any] | None,
+    today: date | None = None,
+    table: VersionTable | None = None,
+) -> dict[str, Any]:
+    """A server as the report shows it, from a server_info result (None or a failed read: unknown).
+
+    ``support`` is the lifecycle's status of its version on ``today``: the report says how long it is supported.
+    """
     row: dict[str, Any] = {
         "host": host,
         "declared_role": declared,
@@ -81,9 +95,11 @@ def server_row(host: str, declared: str | None, info: dict[str, Any] | None) -> 
         "version": None,
         "staging_mode": None,
         "last_successful_sync": None,
+        "support": None,
     }
     if not isinstance(info, dict) or "installed" not in info:
         return row
+    row["support"] = server_support(info, today, table)
     row["actual_role"] = server_role(info) or "unknown"
     row["version"] = info.get("product_version")
     row["staging_mode"] = info.get("staging_mode_enabled")
@@ -101,6 +117,7 @@ def record(
     event: dict[str, Any] | None = None,
     now: datetime | None = None,
     plan: dict[str, Any] | None = None,
+    table: VersionTable | None = None,
 ) -> dict[str, Any]:
     """The run state with this call's servers, event and plan merged in (not written)."""
     state = read_json(os.path.join(run_dir, STATE_FILE), required=False) or {}
@@ -117,7 +134,7 @@ def record(
     }
     declared = declared or {}
     for host, info in (servers or {}).items():
-        row = server_row(host, declared.get(host), info)
+        row = server_row(host, declared.get(host), info, (now or datetime.now(UTC)).date(), table)
         previous = state["servers"].get(host) or {}
         # A read without run history keeps the newest sync an earlier read of this run saw.
         if row["last_successful_sync"] is None:
@@ -219,17 +236,19 @@ def write_run_report(
     now: datetime | None = None,
     plan: dict[str, Any] | None = None,
     verifications: dict[str, dict[str, Any]] | None = None,
+    versions: Any = None,
 ) -> dict[str, Any]:
     """Record this call in the run state, then (re)write summary.json, report.html and report.md.
 
     ``plan`` is the switch plan (kept in the run state); ``verifications`` the verdict of each
     verified host, written as ``verify/<host>/summary.json`` and ``verify/<host>/report.md``
-    beside the comparison and pending-export folders the verify role wrote there.
+    beside the comparison and pending-export folders the verify role wrote there. ``versions``
+    are the inventory's rows of the versions table (``entra_connect_versions``).
     """
     verifications = verifications or {}
     if event and event["status"] == "verified" and not event.get("message"):
         event = {**event, "message": verdict_words(verifications)}
-    state = record(run_dir, kind, servers, declared, event, now, plan)
+    state = record(run_dir, kind, servers, declared, event, now, plan, version_table(versions))
     written = []
     for host, entry in sorted((verifications or {}).items()):
         if not isinstance(entry, dict) or entry.get("host") != host or "verdict" not in entry:

@@ -71,16 +71,62 @@ def gate_rows(entry: dict[str, Any]) -> list[dict[str, Any]]:
     age = entry.get("sync_age_hours")
     rows.append(
         {
-            "gate": "hours since the newest run",
+            "gate": "hours since the newest successful Entra import",
             "limit": str(gates["max_sync_age_hours"]),
-            "actual": "no run" if age is None else str(age),
+            "actual": "none" if age is None else str(age),
             "passed": age is not None and age <= gates["max_sync_age_hours"],
         }
     )
+    for gate in entry.get("health_gates") or []:
+        if gate["gate"] in HEALTH_LIMITS:
+            rows.append(
+                {
+                    "gate": HEALTH_LIMITS[gate["gate"]][0],
+                    "limit": HEALTH_LIMITS[gate["gate"]][1],
+                    "actual": gate["actual"],
+                    "passed": gate["passed"],
+                }
+            )
     return rows
 
 
-SERVER_HEADER = ["server", "declared role", "actual role", "version", "staging mode", "last successful sync (UTC)"]
+#: The health gates the gates table shows besides the Entra import age: (name, what passes).
+HEALTH_LIMITS = {
+    "scheduler": ("sync scheduler", "enabled, not suspended"),
+    "version": ("version supported today", "supported"),
+    "upgrade": ("no upgrade in progress", "none"),
+}
+SERVER_HEADER = [
+    "server",
+    "declared role",
+    "actual role",
+    "version",
+    "support",
+    "support ends",
+    "staging mode",
+    "last successful sync (UTC)",
+]
+SUPPORT_WORDS = {
+    "supported": "supported",
+    "retired": "RETIRED",
+    "below_floor": "UNSUPPORTED: synchronization fails",
+    "withdrawn": "WITHDRAWN build",
+    "unknown": "unknown version",
+    "invalid": "version not read",
+}
+
+
+def support_cells(support: dict[str, Any] | None) -> list[str]:
+    """The support and support-ends cells of a server row."""
+    if not support:
+        return ["not read", ""]
+    word = SUPPORT_WORDS[support["status"]]
+    if support["supported"] and support.get("days_left") is not None and support["days_left"] <= 90:
+        word = f"{word} ({support['days_left']} days left)"
+    if support.get("secondary_source"):
+        word = f"{word}; dates from secondary sources"
+    ends = support.get("ends_on") or ("no end date yet" if support["supported"] else "")
+    return [word, ends]
 
 
 def server_rows(summary: dict[str, Any]) -> list[list[Any]]:
@@ -91,11 +137,24 @@ def server_rows(summary: dict[str, Any]) -> list[list[Any]]:
             s["declared_role"] or "none",
             s["actual_role"].replace("_", " "),
             s["version"] or "",
+            *support_cells(s.get("support")),
             {True: "yes", False: "no"}.get(s["staging_mode"], "unknown"),
             s["last_successful_sync"] or "not read",
         ]
         for s in summary["servers"]
     ]
+
+
+def support_notes(summary: dict[str, Any]) -> list[str]:
+    """One sentence per server whose version is not plainly supported (retired, below the floor, ending soon...)."""
+    notes = []
+    for s in summary["servers"]:
+        support = s.get("support")
+        if support and (
+            not support["supported"] or support["status"] == "unknown" or "days left" in support["message"]
+        ):
+            notes.append(f"{s['host']}: {support['message']}")
+    return notes
 
 
 def plan_text(plan: dict[str, Any] | None) -> tuple[str, list[str]]:

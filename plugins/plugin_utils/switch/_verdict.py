@@ -5,8 +5,9 @@
 Pure Python. Gates (DESIGN, "Gates before promotion"; each configurable, defaults strict):
 pending deletes <= min(deletion threshold, user limit) per connector; adds and updates under
 their limits; configuration differences empty or allow-listed (config_compare's own gate);
-connector object counts within a tolerance of the active server's; synchronised within N hours;
-no run in progress.
+connector object counts within a tolerance of the active server's; no run in progress; and the
+candidate's own health (switch/_health.py): a successful Entra import within N hours, the
+scheduler enabled and not suspended, a supported version, no upgrade in progress.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import parse_time
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import PromotionGates
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._lifecycle import version_table
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_role
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._health import health_gates
 
 SCHEMA_VERSION = 1
 
@@ -34,9 +36,14 @@ def verdict(
     pending: dict[str, Any] | None,
     gates: dict[str, Any] | None = None,
     now: datetime | None = None,
+    versions: Any = None,
 ) -> dict[str, Any]:
-    """``ready`` or ``blocked`` with every reason, and the gate values behind it."""
+    """``ready`` or ``blocked`` with every reason, and the gate values behind it.
+
+    ``versions`` are the inventory's rows of the versions table (``entra_connect_versions``).
+    """
     model = PromotionGates.from_dict(gates)
+    table = version_table(versions)
     now = now or datetime.now(UTC)
     reasons: list[str] = []
     role = server_role(info)
@@ -56,13 +63,8 @@ def verdict(
             reasons.append(f"pending exports: {violation['message']}")
     counts = count_differences(info, reference, model.count_tolerance_percent) if reference else []
     reasons.extend(counts)
-    newest = max((t for t in (parse_time(r.get("ended_at")) for r in info.get("runs", [])) if t), default=None)
-    age_hours = None if newest is None else round((now - newest).total_seconds() / 3600, 2)
-    if newest is None or age_hours > model.max_sync_age_hours:
-        reasons.append(
-            f"{host} has not synchronised within {model.max_sync_age_hours} hours "
-            f"(newest run: {newest.isoformat() if newest else 'none'}); run import_and_sync first"
-        )
+    health = health_gates(host, info, now, model.max_sync_age_hours, table)
+    reasons.extend(health["reasons"])
     return {
         "schema_version": SCHEMA_VERSION,
         "host": host,
@@ -76,7 +78,10 @@ def verdict(
         },
         "pending_operations": (pending or {}).get("summary", {}).get("operations"),
         "configuration_differences": (config or {}).get("summary", {}).get("difference_count"),
-        "sync_age_hours": age_hours,
+        "sync_age_hours": health["entra_import_age_hours"],
+        "last_entra_import_at": health["last_entra_import_at"],
+        "health_gates": health["gates"],
+        "support": health["support"],
     }
 
 

@@ -19,5 +19,5 @@ def lab(tmp_path):
 @pytest.fixture
 def msi(tmp_path):
     path = tmp_path / "AzureADConnect.msi"
-    path.write_bytes(b"stand-in installer 2.4.18.0")
+    path.write_bytes(b"stand-in installer 2.6.92.0")
     return path

@@ -33,8 +33,8 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.serv
 
 DATA = Path(__file__).resolve().parents[3] / "data"
 #: The lab's server as the tests declare it: active, staging, or Entra Connect not installed yet.
-ACTIVE = {"entra_connect_lab_server": {"version": "2.4.18.0", "staging": False}}
-STAGING = {"entra_connect_lab_server": {"version": "2.4.18.0", "staging": True}}
+ACTIVE = {"entra_connect_lab_server": {"version": "2.6.92.0", "staging": False}}
+STAGING = {"entra_connect_lab_server": {"version": "2.6.92.0", "staging": True}}
 NEW = {"entra_connect_lab_server": {"installed": False}}
 #: The lab's Entra ID connector.
 ENTRA = "contoso.onmicrosoft.com - AAD"
@@ -69,7 +69,7 @@ class WinPowerShellTransport:
         self.sent: list[tuple[str, dict]] = []
         self.replies: dict[str, list[dict]] = {}
         #: The version the lab installs when win_package runs (a real MSI carries its own).
-        self.package_version = "2.4.18.0"
+        self.package_version = "2.6.92.0"
 
     def reply_with(self, helper: str, *replies: dict) -> None:
         """Answer the next calls of ``helper`` with these win_powershell results, in order."""

@@ -18,7 +18,7 @@ def test_import_settings_places_both_files_once_and_the_lab_operator_configures(
     lab = tmp_path / "lab"
     settings = tmp_path / "Applied-SynchronizationPolicy-20261124-050000.JSON"
     settings.write_text(json.dumps({"onpremisesDirectoryPolicy": [{"friendlyName": "contoso.com"}]}))
-    run_action(Installer, {"src": str(msi), "version": "2.4.18.0"}, backend=backend, lab_dir=lab, host_vars=NEW)
+    run_action(Installer, {"src": str(msi), "version": "2.6.92.0"}, backend=backend, lab_dir=lab, host_vars=NEW)
     args = {
         "settings": str(settings),
         "service_account": "CONTOSO\\gmsa-aadc$",

@@ -10,7 +10,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.action.prerequisi
 
 
 def test_prerequisites_pass_on_a_good_server_and_name_every_failure(backend, tmp_path):
-    good = run_action(Prerequisites, {"version": "2.4.18.0"}, backend=backend, lab_dir=tmp_path / "a", host_vars=NEW)[0]
+    good = run_action(Prerequisites, {"version": "2.6.92.0"}, backend=backend, lab_dir=tmp_path / "a", host_vars=NEW)[0]
     assert (good.get("failed"), good["passed"], good["changed"]) == (None, True, False)
     assert [c["name"] for c in good["checks"]] == [
         "windows_server",
@@ -29,10 +29,17 @@ def test_prerequisites_pass_on_a_good_server_and_name_every_failure(backend, tmp
         }
     }
     bad = run_action(
-        Prerequisites, {"version": "2.4.18.0"}, backend=backend, lab_dir=tmp_path / "b", host_vars=bad_vars
+        Prerequisites, {"version": "2.6.92.0"}, backend=backend, lab_dir=tmp_path / "b", host_vars=bad_vars
     )[0]
     assert bad["failed"] is True
-    assert bad["msg"].startswith(
-        "3 prerequisite(s) not met on aadc01: windows_server: Windows Server 2025 (build 26100)"
-    )
-    assert "full_gui: Server Core" in bad["msg"] and "domain_joined: workgroup" in bad["msg"]
+    assert bad["msg"].startswith("2 prerequisite(s) not met on aadc01: full_gui: Server Core")
+    assert "domain_joined: workgroup" in bad["msg"] and "windows_server" not in bad["msg"]
+
+
+def test_prerequisites_pass_on_windows_server_2025(backend, tmp_path):
+    server_2025 = {"entra_connect_lab_server": {"installed": False, "prerequisites": {"os_build": 26100}}}
+    result = run_action(
+        Prerequisites, {"version": "2.6.92.0"}, backend=backend, lab_dir=tmp_path, host_vars=server_2025
+    )[0]
+    assert (result.get("failed"), result["passed"]) == (None, True)
+    assert result["checks"][0]["actual"] == "Windows Server 2025 (build 26100)"

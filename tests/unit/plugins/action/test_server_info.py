@@ -11,7 +11,7 @@ def test_server_info_reads_a_configured_server_in_one_round_trip(backend, lab):
     result, transport = run_action(ServerInfo, {}, backend=backend, lab_dir=lab, host_vars=ACTIVE)
     assert result.get("failed") is not True, result.get("msg")
     assert result["changed"] is False
-    assert (result["installed"], result["configured"], result["product_version"]) == (True, True, "2.4.18.0")
+    assert (result["installed"], result["configured"], result["product_version"]) == (True, True, "2.6.92.0")
     assert result["staging_mode_enabled"] is False
     assert result["staging_mode_global_setting"] is False
     assert result["staging_mode_sources_agree"] is True

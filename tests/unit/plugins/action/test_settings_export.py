@@ -28,7 +28,7 @@ def test_settings_export_stores_a_verified_backup_then_changes_nothing(backend, 
     assert manifest == first["manifest"]
     assert (manifest["host"], manifest["product_version"], manifest["staging_mode_enabled"]) == (
         "aadc01",
-        "2.3.20.0",
+        "2.5.190.0",
         False,
     )
     names = {f["name"] for f in manifest["files"]}

@@ -22,7 +22,7 @@ CONTOSO = (
 )
 APPLIED = "Applied-SynchronizationPolicy-20261124-050245.JSON"
 EXPORTED = {
-    "product_version": "2.4.18.0",
+    "product_version": "2.6.92.0",
     "staging_mode_enabled": False,
     "exported_at": "2026-11-24T05:05:42.1234567Z",
     "archive_sha256": "ab" * 32,
@@ -118,7 +118,7 @@ def test_manifest_records_the_origin_the_archive_and_every_file():
     assert store.manifest("aadc01", EXPORTED, {"a.xml": "11"}) == {
         "schema_version": 1,
         "host": "aadc01",
-        "product_version": "2.4.18.0",
+        "product_version": "2.6.92.0",
         "staging_mode_enabled": False,
         "exported_at": "2026-11-24T05:05:42.1234567Z",
         "archive": {"name": "settings.zip", "sha256": "ab" * 32, "size": 1234},
@@ -144,7 +144,7 @@ def test_store_backup_commits_then_sees_the_same_settings(tmp_path):
         again = store_backup(host_dir, archive, EXPORTED, "aadc01", 0, check_mode=False)
     assert again == {
         "changed": False,
-        "product_version": "2.4.18.0",
+        "product_version": "2.6.92.0",
         "staging_mode_enabled": False,
         "differences": [],
         "previous_path": str(target),

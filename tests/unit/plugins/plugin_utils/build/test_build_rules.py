@@ -30,7 +30,6 @@ def test_a_good_server_passes_every_check():
     ("changes", "name", "fix"),
     [
         ({"os_build": 9600, "os_caption": "Windows Server 2012 R2"}, "windows_server", "supported Windows Server"),
-        ({"os_build": 26100}, "windows_server", "supported Windows Server"),
         ({"installation_type": "Server Core"}, "full_gui", "Desktop Experience"),
         ({"powershell_version": "5.0.10586.117"}, "powershell", "Windows Management Framework 5.1"),
         ({"dotnet_release": None}, "dotnet_framework", ".NET Framework 4.7.2"),
@@ -43,6 +42,22 @@ def test_each_unmet_prerequisite_says_what_to_fix(changes, name, fix):
     unmet = failed(judge(facts(**changes), "2.4.18.0"))
     assert list(unmet) == [name]
     assert fix in unmet[name].fix
+
+
+def test_windows_server_2025_is_supported_and_its_server_core_refused():
+    server_2025 = {"os_build": 26100, "os_caption": "Microsoft Windows Server 2025 Datacenter"}
+    checks = {c.name: c for c in judge(facts(**server_2025), "2.6.92.0")}
+    assert checks["windows_server"].passed and checks["windows_server"].actual == "Windows Server 2025 (build 26100)"
+    assert failed(judge(facts(**server_2025), "2.6.92.0")) == {}
+    core = failed(judge(facts(**server_2025, installation_type="Server Core"), "2.6.92.0"))
+    assert list(core) == ["full_gui"] and core["full_gui"].actual == "Server Core"
+
+
+def test_windows_11_on_the_same_build_is_no_server():
+    client = {"os_build": 26100, "os_caption": "Microsoft Windows 11 Enterprise", "installation_type": "Client"}
+    unmet = failed(judge(facts(**client), "2.6.92.0"))
+    assert list(unmet) == ["windows_server", "full_gui"]
+    assert unmet["windows_server"].actual == "Microsoft Windows 11 Enterprise (build 26100)"
 
 
 def test_tls_registry_values_are_required_only_for_the_enforcement_versions():

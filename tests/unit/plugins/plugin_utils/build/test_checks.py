@@ -38,10 +38,10 @@ def test_an_upgrade_keeps_the_role(before, after, ok):
 
 def test_every_difference_is_named():
     problems = built_server_problems(
-        "aadc03", server(version="2.4.18.0", account="NT SERVICE\\ADSync"), NEW, "2.5.190.0", "CONTOSO\\aadsync"
+        "aadc03", server(version="2.6.92.0", account="NT SERVICE\\ADSync"), NEW, "2.5.190.0", "CONTOSO\\aadsync"
     )
     assert problems == [
-        "aadc03 runs sync engine 2.4.18.0, not the declared 2.5.190.0",
+        "aadc03 runs sync engine 2.6.92.0, not the declared 2.5.190.0",
         "aadc03 runs the sync service as nt service\\adsync, not the declared CONTOSO\\aadsync",
     ]
     assert built_server_problems("aadc03", NEW, NEW, "2.5.190.0") == [

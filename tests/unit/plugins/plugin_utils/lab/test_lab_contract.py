@@ -52,9 +52,9 @@ def test_csexport_filters_all_produce_documents(tmp_path, filter_letter):
 
 
 def test_an_unconfigured_server_answers_state_and_refuses_engine_helpers(tmp_path):
-    server = lab_server(tmp_path, installed=True, configured=False, version="2.4.18.0")
+    server = lab_server(tmp_path, installed=True, configured=False, version="2.6.92.0")
     state = server.call("Get-EntraConnectServerState", RunHistoryCount=5)
-    assert (state["installed"], state["configured"], state["product_version"]) == (True, False, "2.4.18.0")
+    assert (state["installed"], state["configured"], state["product_version"]) == (True, False, "2.6.92.0")
     with pytest.raises(HelperError, match="The Entra Connect sync engine is not installed on this server"):
         server.call("Get-EntraConnectSyncStatus")
 

@@ -64,7 +64,7 @@ def test_a_configured_server_validates_as_server_state_and_round_trips(tmp_path)
 
 
 def test_an_unconfigured_server_keeps_only_the_base_keys(tmp_path):
-    lab_server(tmp_path, installed=True, configured=False, version="2.4.18.0").call(
+    lab_server(tmp_path, installed=True, configured=False, version="2.6.92.0").call(
         "Get-EntraConnectServerState", RunHistoryCount=1
     )
     server = stored(tmp_path)

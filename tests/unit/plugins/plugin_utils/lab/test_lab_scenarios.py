@@ -107,8 +107,8 @@ def test_an_ou_out_of_the_staging_scope_shows_as_pending_deletes_the_analyser_co
 
 def test_an_upgraded_staging_server_shows_pending_updates_on_users(tmp_path):
     lab = tmp_path / "lab"
-    lab_server(lab, "aadc01", version="2.3.20.0").call("Get-EntraConnectSyncStatus")
-    upgraded = lab_server(lab, "aadc02", staging=True, version="2.4.18.0")
+    lab_server(lab, "aadc01", version="2.5.190.0").call("Get-EntraConnectSyncStatus")
+    upgraded = lab_server(lab, "aadc02", staging=True, version="2.6.92.0")
     result = analyse([str(pending_xml(upgraded, tmp_path))], connectors=[ENTRA])
     summary = result["summary"]
     assert summary["operations"]["update"] == summary["object_types"]["user"] == 200
@@ -151,8 +151,8 @@ def test_the_journal_records_every_flag_change_and_two_actives_as_conflicting_wr
 
 def test_configuration_exports_are_real_format_and_show_scope_and_version_differences(tmp_path):
     lab = tmp_path / "lab"
-    active = lab_server(lab, "aadc01", version="2.3.20.0")
-    staging = lab_server(lab, "aadc02", staging=True, version="2.4.18.0", excluded_containers=[SALES])
+    active = lab_server(lab, "aadc01", version="2.5.190.0")
+    staging = lab_server(lab, "aadc02", staging=True, version="2.6.92.0", excluded_containers=[SALES])
     folders = []
     for server in (active, staging):
         exported = server.call("Export-EntraConnectServerConfiguration")

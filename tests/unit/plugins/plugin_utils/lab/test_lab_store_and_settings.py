@@ -92,7 +92,7 @@ def test_settings_report_every_problem_with_the_host_and_the_field():
     for expected in (
         "entra_connect_lab_server.colour is not a lab setting",
         "entra_connect_lab_server.installed must be bool, got 'yes'",
-        "entra_connect_lab_server.version must look like 2.4.18.0, got 'two'",
+        "entra_connect_lab_server.version must look like 2.6.92.0, got 'two'",
         "entra_connect_lab_server.auto_upgrade must be one of Enabled, Disabled, Suspended",
         "entra_connect_lab_faults[0].helper 'Get-Nothing' is not a contract helper",
         "entra_connect_lab_faults[0].effect must be one of error, unreachable, no_effect, busy, got 'explode'",

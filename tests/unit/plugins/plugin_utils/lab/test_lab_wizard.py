@@ -37,7 +37,7 @@ def place(lab, host, policy=None, instructions=True):
         (folder / wizard.INSTRUCTIONS_FILE).write_text("Customize > Import synchronization settings")
 
 
-def new_server(lab, version="2.4.18.0", operator="present"):
+def new_server(lab, version="2.6.92.0", operator="present"):
     host_vars = {
         **SMALL,
         "entra_connect_lab_operator": operator,
@@ -88,28 +88,28 @@ def test_an_absent_operator_leaves_the_server_waiting(tmp_path):
     assert state(server)["configured"] is False
 
 
-@pytest.mark.parametrize(("installed", "version", "changed"), [(False, None, True), (True, "2.4.18.0", False)])
+@pytest.mark.parametrize(("installed", "version", "changed"), [(False, None, True), (True, "2.6.92.0", False)])
 def test_install_is_idempotent_by_version(tmp_path, installed, version, changed):
     server = LabServer.from_dict({"host": "aadc01", "installed": installed, "version": version, "configured": False})
-    assert wizard.install(server, "2.4.18.0") is changed
+    assert wizard.install(server, "2.6.92.0") is changed
     server = server.to_dict()  # the record the state file keeps
-    assert (server["installed"], server["version"]) == (True, "2.4.18.0")
+    assert (server["installed"], server["version"]) == (True, "2.6.92.0")
 
 
 def test_an_in_place_upgrade_waits_for_the_wizard_then_records_full_steps(tmp_path):
-    server = lab_server(tmp_path, version="2.3.20.0")
+    server = lab_server(tmp_path, version="2.5.190.0")
     server.call("Get-EntraConnectSyncStatus")
     store = LabStore(tmp_path)
     with store.transaction() as saved:
         saved["servers"]["aadc01"] = model = LabServer.from_dict(saved["servers"]["aadc01"])
-        assert wizard.install(saved["servers"]["aadc01"], "2.4.21.0") is True
+        assert wizard.install(saved["servers"]["aadc01"], "2.6.92.0") is True
         saved["servers"]["aadc01"] = model.to_dict()
     before = server.call("Get-EntraConnectServerState", RunHistoryCount=0)
-    assert (before["product_version"], before["engine_version"]) == ("2.4.21.0", "2.3.20.0")
+    assert (before["product_version"], before["engine_version"]) == ("2.6.92.0", "2.5.190.0")
     place(tmp_path, "aadc01")  # the role's instructions for the wizard's upgrade page
     after = server.call("Get-EntraConnectServerState", RunHistoryCount=0)
-    assert after["engine_version"] == "2.4.21.0"
-    assert after["global_parameters"]["Microsoft.Synchronize.ServerConfigurationVersion"] == "2.4.21.0"
+    assert after["engine_version"] == "2.6.92.0"
+    assert after["global_parameters"]["Microsoft.Synchronize.ServerConfigurationVersion"] == "2.6.92.0"
     assert after["scheduler"]["staging_mode_enabled"] is False  # the server kept its role
     assert {c["name"]: c["override"] for c in after["connectors"]} == {
         "contoso.com": {"full_import_required": True, "full_sync_required": True},

@@ -28,7 +28,7 @@ SCHEMA = json.loads((ROOT / "docs" / "schemas" / "run-summary.schema.json").read
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
 
-def info(staging, version="2.4.18.0", runs=None, installed=True, configured=True):
+def info(staging, version="2.6.92.0", runs=None, installed=True, configured=True):
     return {
         "installed": installed,
         "configured": configured,
@@ -59,13 +59,15 @@ def failed_switch(bad_run):
 
 
 def test_server_rows_follow_servers_by_role():
-    assert server_row(
+    row = server_row(
         "a", "active", info(False, runs=[RUN, {"result": "stopped-server", "ended_at": "2026-11-24T07:30:00Z"}])
-    ) == {
+    )
+    assert (row.pop("support") or {}).get("status") == "supported"
+    assert row == {
         "host": "a",
         "declared_role": "active",
         "actual_role": "active",
-        "version": "2.4.18.0",
+        "version": "2.6.92.0",
         "staging_mode": False,
         "last_successful_sync": "2026-11-24T07:00:00Z",
     }
@@ -198,6 +200,36 @@ def test_html_is_self_contained_and_draws_the_charts(failed_switch):
     assert "DC=contoso,DC=com; OU=Sales,OU=CORP,DC=contoso,DC=com" in tree.text_content()
 
 
+def test_each_server_shows_its_support_status_and_the_date_it_ends(tmp_path):
+    servers = {"aadc01": info(False, "2.5.190.0"), "aadc02": info(True, "2.5.3.0"), "aadc03": info(True)}
+    summary = write_run_report(str(tmp_path / "run"), "verify", servers, now=datetime(2026, 12, 1, tzinfo=UTC))[
+        "summary"
+    ]
+    jsonschema.validate(summary, SCHEMA)
+    support = {s["host"]: (s["support"]["status"], s["support"]["ends_on"]) for s in summary["servers"]}
+    assert support == {
+        "aadc01": ("supported", "2027-02-02"),
+        "aadc02": ("below_floor", "2026-09-30"),
+        "aadc03": ("supported", None),
+    }
+    text = markdown.render(summary)
+    secondary = "dates from secondary sources"
+    assert f"| aadc01 | none | active | 2.5.190.0 | supported (63 days left); {secondary} | 2027-02-02 |" in text
+    unsupported = "UNSUPPORTED: synchronization fails"
+    assert f"| aadc02 | none | staging | 2.5.3.0 | {unsupported}; {secondary} | 2026-09-30 |" in text
+    assert "- aadc02: 2.5.3.0 is below the minimum version 2.5.79.0: synchronization fails since 2026-09-30" in text
+    html_text = page(summary).text_content()
+    assert "UNSUPPORTED: synchronization fails" in html_text and "2027-02-02" in html_text
+    table = write_run_report(
+        str(tmp_path / "run2"),
+        "verify",
+        {"aadc01": info(False, "2.5.190.0")},
+        now=datetime(2026, 12, 1, tzinfo=UTC),
+        versions=[{"version": "2.5.190.0", "withdrawn": True}],
+    )["summary"]
+    assert table["servers"][0]["support"]["status"] == "withdrawn"
+
+
 def test_html_escapes_what_servers_send(bad_run):
     summary = collect(str(bad_run), record(str(bad_run), "verify", now=NOW), NOW)
     summary["verifications"][0]["pending"]["samples"]["delete"][0]["dn"] = '<script>alert("x")</script>'
@@ -213,7 +245,10 @@ def test_markdown_has_the_same_verdict_and_tables(failed_switch):
     assert text.startswith(
         "# Entra Connect role switch 20261124T072326Z\n\n**BLOCKED** — aadc02 must not be promoted. Failed."
     )
-    assert "| aadc02 | active | staging | 2.4.18.0 | yes | not read |" in text
+    assert (
+        "| aadc02 | active | staging | 2.6.92.0 | supported; dates from secondary sources | no end date yet "
+        "| yes | not read |" in text
+    )
     assert "| pending delete and delete-add | 0 | 235 | **FAIL** |" in text
     assert "1. backup on all" in text and "6. confirm one active on aadc02" in text
     # Every table is preceded by a blank line, so no table runs into the one before it.

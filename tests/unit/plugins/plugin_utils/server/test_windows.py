@@ -37,7 +37,7 @@ def replay(tmp_path, helper, *scenarios, args=None, action=ServerInfo, check_mod
 def test_a_recorded_real_reply_becomes_facts(tmp_path):
     result, _unused = replay(tmp_path, SERVER_STATE, "configured")
     assert result.get("failed") is not True, result.get("msg")
-    assert (result["computer_name"], result["product_version"]) == ("AADC01", "2.4.18.0")
+    assert (result["computer_name"], result["product_version"]) == ("AADC01", "2.6.92.0")
 
 
 @pytest.mark.parametrize(

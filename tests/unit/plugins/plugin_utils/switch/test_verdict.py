@@ -17,15 +17,25 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.swit
 NOW = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
 
 
+ENTRA = "contoso.onmicrosoft.com - AAD"
+SCHEDULER = {"sync_cycle_enabled": True, "scheduler_suspended": False}
+
+
 def info(total=2400, staging=True, idle=True, ended="2026-11-24T05:00:00.000Z", threshold=(True, 500)):
     return {
         "computer_name": "AADC02",
+        "installed": True,
         "configured": True,
         "idle": idle,
         "staging_mode_enabled": staging,
+        "product_version": "2.6.92.0",
+        "engine_version": "2.6.92.0",
+        "scheduler": SCHEDULER,
+        "auto_upgrade_state": "Enabled",
+        "entra_connector_name": ENTRA,
         "export_deletion_threshold": {"enabled": threshold[0], "count": threshold[1]},
         "connectors": [{"name": "contoso.com", "statistics": {"total_connector_count": total}}],
-        "runs": [{"ended_at": ended}],
+        "runs": [{"connector_name": ENTRA, "run_profile_name": "Delta Import", "result": "success", "ended_at": ended}],
     }
 
 
@@ -35,7 +45,14 @@ PASSED = {"gate": {"passed": True, "violations": []}, "summary": {"difference_co
 def test_a_server_that_passes_every_gate_is_ready():
     result = verdict("aadc02", info(), {**info(staging=False), "computer_name": "AADC01"}, PASSED, PASSED, now=NOW)
     assert (result["verdict"], result["reasons"], result["reference"]) == ("ready", [], "AADC01")
-    assert result["sync_age_hours"] == 1.0
+    assert (result["sync_age_hours"], result["last_entra_import_at"]) == (1.0, "2026-11-24T05:00:00Z")
+    assert [g["gate"] for g in result["health_gates"] if g["passed"]] == [
+        "entra_import",
+        "scheduler",
+        "version",
+        "upgrade",
+    ]
+    assert (result["support"]["status"], result["support"]["ends_on"]) == ("supported", None)
 
 
 def test_every_failed_gate_is_a_reason():
@@ -57,15 +74,17 @@ def test_every_failed_gate_is_a_reason():
         "configuration: 1 difference of category connector.partitions",
         "pending exports: Gate max_deletes failed: 235 > limit 0",
         "connector 'contoso.com' holds 2000 objects, the active server 2400 (more than 5% apart)",
-        "aadc02 has not synchronised within 48 hours (newest run: 2026-11-20T05:00:00+00:00); "
-        "run import_and_sync first",
+        "aadc02's newest successful import on the Microsoft Entra connector 'contoso.onmicrosoft.com - AAD' is "
+        "97.0 hours old (2026-11-20T05:00:00Z; limit max_sync_age_hours=48); fix the import (the run history names "
+        "the error), run an import and sync (verify_import_and_sync: true, or sync_cycle mode: import_and_sync) and "
+        "verify again",
     ]
 
 
 def test_no_reference_and_no_runs_block():
     result = verdict("aadc02", {**info(), "runs": []}, None, None, None, now=NOW)
     assert "no active server to compare with" in result["reasons"]
-    assert any("newest run: none" in r for r in result["reasons"])
+    assert any("has no successful import on the Microsoft Entra connector" in r for r in result["reasons"])
 
 
 def test_deletes_are_capped_by_the_deletion_threshold():

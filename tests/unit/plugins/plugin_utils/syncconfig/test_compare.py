@@ -401,7 +401,7 @@ def test_standard_rule_deleted_on_candidate_of_the_same_version(pair):
 def test_standard_rule_missing_after_a_version_change_is_info(pair):
     reference, candidate = pair
     (candidate.root / USER_JOIN_RULE).unlink()
-    candidate.edit(MV, param("Microsoft.Synchronize.ServerConfigurationVersion", "2.4.18.0"))
+    candidate.edit(MV, param("Microsoft.Synchronize.ServerConfigurationVersion", "2.6.92.0"))
     result = compare_configurations(str(reference), str(candidate))
     assert significant(result) == []
     assert {(d["category"], d["severity"]) for d in result["differences"]} == {
