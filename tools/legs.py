@@ -155,6 +155,7 @@ def run_leg(leg: Leg, checks: list[str], quiet: bool) -> None:
         leg.results = {check: (failure, time.monotonic() - start) for check in checks}
         return
     leg.detail = versions(leg)
+    (ROOT / "build" / "pytest").mkdir(parents=True, exist_ok=True)  # pytest makes only --basetemp itself
     env = dict(os.environ, ENTRA_CONNECT_VENV=str(leg.venv), ENTRA_CONNECT_LEG=leg.name)
     env["PATH"] = f"{leg.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     for check in checks:
