@@ -25,8 +25,18 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD = ROOT / "build" / "sanity" / "ansible_collections" / "hybrid_identity" / "entra_connect"
 BIN = Path(sys.executable).parent
+
+
+def build_dir() -> Path:
+    """The copy for this ansible-core version (the legs of tools/legs.py run at the same time)."""
+    from ansible.release import __version__
+
+    core = ".".join(__version__.split(".")[:2])
+    return ROOT / "build" / "sanity" / f"core{core}" / "ansible_collections" / "hybrid_identity" / "entra_connect"
+
+
+BUILD = build_dir()
 
 GET_PIP_SHIM = '''"""get-pip stand-in written by tools/run_sanity.py (the real script is not reachable here).
 

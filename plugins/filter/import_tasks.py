@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
+from jinja2 import Undefined
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._checks import built_server_problems
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._limitations import import_tasks
@@ -19,9 +20,9 @@ def _import_tasks(comparison):
 def _built_server_problems(final, host, before, version, service_account=""):
     for name, value in (("_input", final), ("before", before)):
         if not isinstance(value, dict):
-            raise AnsibleFilterError(
-                f"built_server_problems expects server_info results; {name} is {type(value).__name__}"
-            )
+            # An undefined input (a read that never ran) is named as such, on every ansible-core.
+            shape = "undefined" if isinstance(value, Undefined) else type(value).__name__
+            raise AnsibleFilterError(f"built_server_problems expects server_info results; {name} is {shape}")
     return built_server_problems(str(host), final, before, str(version), str(service_account or ""))
 
 

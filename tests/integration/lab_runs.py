@@ -19,7 +19,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 #: The virtual environment whose ansible-playbook runs the playbooks: .venv by default, another
 #: one (a path, relative to the repository root or absolute) for the ansible-core version legs
-#: of `make integration-matrix`. The tests themselves may run in a different Python.
+#: of `make test` (tools/legs.py). The tests themselves may run in a different Python.
 VENV = ROOT / os.environ.get("ENTRA_CONNECT_VENV", ".venv")
 BIN = VENV / "bin"
 SMALL = {
@@ -90,6 +90,8 @@ def playbook_command(inventory: Path, playbook: str | Path, *args: str, extra: d
     """(command, environment) of an ansible-playbook run of one of the collection's playbooks."""
     environment = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1")
     environment.update(ANSIBLE_FORCE_COLOR="0", **(env or {}))
+    # whatever the caller's environment says: deprecations() reads them
+    environment["ANSIBLE_DEPRECATION_WARNINGS"] = "1"
     environment["PATH"] = f"{BIN}{os.pathsep}{environment.get('PATH', '')}"
     command = [
         str(BIN / "ansible-playbook"),
@@ -123,6 +125,14 @@ def run_playbook(
         start_new_session=True,
     )
     return Run(done.returncode, done.stdout + done.stderr, inventory)
+
+
+DEPRECATION = re.compile(r"^\[DEPRECATION WARNING\]: .*?(?=^\s*$|^\[|^TASK |^PLAY |\Z)", re.M | re.S)
+
+
+def deprecations(run: Run) -> list[str]:
+    """Every deprecation warning of a run (ansible-core prints them on stderr, message and detail)."""
+    return [" ".join(found.split()) for found in DEPRECATION.findall(run.output)]
 
 
 FATAL = re.compile(r"^fatal: \[([^\]]+)\]: (?:FAILED|UNREACHABLE)! => (\{.*\})\s*$", re.M)

@@ -65,9 +65,10 @@ def test_fault_matrix(tmp_path_factory, playbook):
     for host, helper, call in steps:
         for effect in EFFECTS:
             case = f"{playbook}: {effect} at {helper} call {call} on {host}"
+            # A fresh copy has no lab state: it starts as lab_reset would leave it (recorded_steps
+            # ran lab_reset on one), so no reset run per case.
             inventory = make_inventory(tmp_path_factory.mktemp("case"), source, declared)
             add_faults(inventory, host, [{"helper": helper, "on_call": call, "effect": effect}])
-            assert reset(inventory).rc == 0
             run = run_playbook(inventory, playbook)
             problems = [f"two active servers at {m}" for m in never_two_active(run)]
             active = run.active()

@@ -10,9 +10,9 @@ from lab_runs import make_inventory, reset, run_playbook, validate_summaries
 PAIR = {"aadc01": "active", "aadc02": "staging"}
 
 
-def lab_pair(tmp_path, declared=PAIR, **aadc02):
-    """The lab's pair with aadc02's lab settings changed."""
-    inventory = make_inventory(tmp_path, declared=declared)
+def lab_pair(tmp_path, declared=None, **aadc02):
+    """The lab's pair (declared roles PAIR unless given) with aadc02's lab settings changed."""
+    inventory = make_inventory(tmp_path, declared=PAIR if declared is None else declared)
     path = inventory / "host_vars" / "aadc02.yml"
     data = yaml.safe_load(path.read_text())
     data["entra_connect_lab_server"].update(aadc02)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from lab_runs import make_inventory, never_two_active, reset, run_playbook, validate_summaries
+from lab_runs import deprecations, make_inventory, never_two_active, reset, run_playbook, validate_summaries
 
 PLAYBOOKS = ("backup", "verify", "switch_roles", "add_staging_server", "swing_migration")
 
@@ -23,10 +23,13 @@ def test_swing_migration_tells_the_story_and_a_rerun_changes_nothing(lab):
     assert first.active() == {"aadc03"}
     assert "Plan to make aadc03 active:" in first.output
     assert never_two_active(first) == []
+    # On every ansible-core leg (2.16 and the newest), the documented story warns of no deprecation.
+    assert deprecations(first) == []
     for playbook in ("swing_migration", "switch_roles", "backup", "add_staging_server"):
         again = run_playbook(lab, playbook)
         assert again.rc == 0, again.output[-3000:]
         assert again.changed_count() == 0, f"{playbook} changed something on a rerun:\n{again.output[-3000:]}"
+        assert deprecations(again) == [], playbook
     counts = validate_summaries(lab)
     assert all(counts.values()), counts
     # The first run folder is the swing migration's (run ids are UTC times).

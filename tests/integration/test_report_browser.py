@@ -16,7 +16,8 @@ from lab_runs import ROOT, make_inventory, reset, run_playbook
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("ENTRA_CONNECT_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = ROOT / "tests" / "output" / "browser"
+# One folder per ansible-core leg (tools/legs.py runs the legs at the same time).
+SCREENSHOTS = ROOT / "tests" / "output" / "browser" / os.environ.get("ENTRA_CONNECT_LEG", "")
 # Headless, and none of Chromium's own background connections (this machine's network is closed).
 FLAGS = [
     "--no-sandbox",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from ansible.errors import AnsibleFilterError
+from jinja2 import StrictUndefined
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.filter.import_tasks import FilterModule as TasksFilter
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._limitations import import_tasks
@@ -46,3 +47,6 @@ def test_built_server_problems_wraps_the_build_check():
     assert check(staging, "aadc03", new, "2.5.190.0") == []
     with pytest.raises(AnsibleFilterError, match="before is NoneType"):
         check(staging, "aadc03", None, "2.5.190.0")
+    # What ansible-lint templates with (and a read that never ran): said to be undefined, not a type name.
+    with pytest.raises(AnsibleFilterError, match="_input is undefined"):
+        check(StrictUndefined(name="_staging_server_final"), "aadc03", new, "2.5.190.0")
