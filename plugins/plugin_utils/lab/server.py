@@ -178,14 +178,20 @@ def export(server: LabServer, world: engine.World) -> tuple[str, dict[str, int]]
 
 
 def run_cycle(server: LabServer, world: engine.World, policy: str) -> list[Run]:
-    """A scheduler cycle in the built-in order; a staging server never exports."""
+    """A scheduler cycle in the built-in order; a staging server never exports.
+
+    An active server's cycle exports on every connector, the Entra connector first, then the AD
+    connectors [SCH]; the lab's AD exports carry nothing (it models no writeback) but are recorded,
+    as the real ones are.
+    """
     imports = "Full Import" if policy == "Initial" else "Delta Import"
     syncs = "Full Synchronization" if policy == "Initial" else "Delta Synchronization"
     names = server.connector_names()
     runs = [run_step(server, world, c, imports) for c in names]
     runs += [run_step(server, world, c, syncs) for c in names]
     if not server.staging_enabled:
-        runs.append(run_step(server, world, names[-1], "Export"))
+        # Microsoft's built-in order: export Entra, then export AD [SCH].
+        runs += [run_step(server, world, c, "Export") for c in [names[-1], *names[:-1]]]
     server.overrides = {}
     return runs
 
