@@ -34,6 +34,7 @@ TARGETS = {
     "modules/staging_mode": ("aadc01:aadc02", "lab"),
     "modules/sync_cycle": ("aadc01:aadc02", "lab"),
     "filter/built_server_problems": ("aadc02", "lab"),
+    "filter/build_steps": ("aadc02", "lab"),
     "filter/by_host": ("entra_connect", "lab"),
     "filter/csexport_gates": ("aadc02", "lab"),
     "filter/gates": ("localhost", "lab"),

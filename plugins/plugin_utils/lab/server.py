@@ -28,6 +28,10 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
 )
 
 RUN_HISTORY_KEPT = 200
+#: Application-based authentication: the default of new installs since 2.5.3.0; from 2.5.74.0
+#: existing servers are switched to it automatically (within six hours; the lab: at once) [ABA].
+APPLICATION_AUTH_SINCE = (2, 5, 3, 0)
+APPLICATION_AUTH_AUTOMATIC_SINCE = (2, 5, 74, 0)
 #: Global parameters every configured lab server has (names as in MV.xml of a real export).
 BASE_GLOBAL_PARAMETERS = {
     "Microsoft.Synchronize.SynchronizationPolicy": "Delta",
@@ -57,7 +61,24 @@ def new_server(settings: LabSettings, world: engine.World) -> LabServer:
     server = LabServer(host=settings.host, installed=s.installed, version=s.version if s.installed else None)
     if s.configured:
         configure(server, settings, world, staging=s.staging)
+        server.service_state = s.service
     return server
+
+
+def entra_credential_type(version: str, declared: str = "") -> str | None:
+    """The Entra connector's credential type of a server configured at ``version`` [ABA]."""
+    if parse_version(version) < APPLICATION_AUTH_SINCE:
+        return None  # no Get-ADSyncEntraConnectorCredential before 2.5.3.0
+    return declared or "Application"
+
+
+def entra_credential_after_upgrade(current: str | None, version: str) -> str | None:
+    """The credential type after an in-place upgrade to ``version`` [ABA]."""
+    if parse_version(version) < APPLICATION_AUTH_SINCE:
+        return current
+    if parse_version(version) >= APPLICATION_AUTH_AUTOMATIC_SINCE:
+        return "Application"
+    return current or "ServiceAccount"
 
 
 def configure(
@@ -94,6 +115,8 @@ def configure(
         "Microsoft.OptionalFeature.AutoUpgradeState": s.auto_upgrade,
     }
     server.policy_applied_at = clock.now()
+    server.service_state = "Running"
+    server.entra_credential_type = entra_credential_type(str(server.version), s.entra_credential)
     server.sync = SyncState()
     # A configured server has run: import both sides and synchronise (never export).
     for connector in server.connector_names():

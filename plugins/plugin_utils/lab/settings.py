@@ -9,8 +9,9 @@ bad-promotion demo) is inventory, not code. They are separate from the declared 
 Host variables:
   entra_connect_lab_server   dict: installed, configured, version, staging, forests,
                              excluded_containers, password_writeback, auto_upgrade, adsynctools,
-                             deletion_threshold, custom_rules, prerequisites (overrides of the
-                             facts Get-EntraConnectPrerequisites reports)
+                             deletion_threshold, custom_rules, service (Running|Stopped),
+                             entra_credential (ServiceAccount|Application), prerequisites
+                             (overrides of the facts Get-EntraConnectPrerequisites reports)
   entra_connect_lab_faults   list of {helper, on_call, effect}
 World variables (the same for every host of the lab; set them in group_vars/all):
   entra_connect_lab_seed, entra_connect_lab_size {users, groups, contacts},
@@ -31,6 +32,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.serv
 
 DEFAULT_VERSION = "2.3.20.0"
 AUTO_UPGRADE_STATES = ("Enabled", "Disabled", "Suspended")
+SERVICE_STATES = ("Running", "Stopped")
 
 
 def parse_version(text: str) -> tuple[int, ...]:
@@ -54,6 +56,10 @@ class ServerSettings:
     adsynctools: bool = False
     deletion_threshold: int = 500
     custom_rules: tuple[dict[str, Any], ...] = ()
+    #: The ADSync service's state at the start: Running, or Stopped (after a crash).
+    service: str = "Running"
+    #: The Entra connector's credential type (ServiceAccount or Application; empty: the version's default).
+    entra_credential: str = ""
     #: Overrides of the prerequisite facts a lab server reports (see DEFAULT_PREREQUISITES).
     prerequisites: tuple[tuple[str, Any], ...] = ()
 
@@ -155,8 +161,16 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
     auto_upgrade = reader.get(raw, "auto_upgrade", str, "Enabled", where)
     if auto_upgrade not in AUTO_UPGRADE_STATES:
         reader.problems.append(f"{where}.auto_upgrade must be one of {', '.join(AUTO_UPGRADE_STATES)}")
+    service = reader.get(raw, "service", str, "Running", where)
+    if service not in SERVICE_STATES:
+        reader.problems.append(f"{where}.service must be one of {', '.join(SERVICE_STATES)}")
+    entra_credential = reader.get(raw, "entra_credential", str, "", where)
+    if entra_credential not in ("", *contract.ENTRA_CREDENTIAL_TYPES):
+        reader.problems.append(f"{where}.entra_credential must be one of {', '.join(contract.ENTRA_CREDENTIAL_TYPES)}")
     server = ServerSettings(
         installed=installed,
+        service=service,
+        entra_credential=entra_credential,
         configured=reader.get(raw, "configured", bool, installed, where),
         version=version,
         staging=reader.get(raw, "staging", bool, False, where),

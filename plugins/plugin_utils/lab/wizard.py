@@ -59,8 +59,13 @@ def install(server: LabServer, version: str) -> bool:
         return False
     server.installed = True
     server.version = version
+    # The MSI starts the wizard when it finishes; it stays open until the operator's step.
+    server.wizard_open = True
     if server.configured:
         server.upgrade_pending = True
+        # The upgrade window: the wizard's upgrade stops the ADSync service while it replaces the
+        # sync engine [UPG]; the lab stops it from the MSI on, so every read in the window sees it.
+        server.service_state = "Stopped"
     return True
 
 
@@ -73,6 +78,9 @@ def complete_upgrade(server: LabServer) -> None:
     server.engine_version = server.version
     server.global_parameters["Microsoft.Synchronize.ServerConfigurationVersion"] = server.version
     server.upgrade_pending = False
+    server.service_state = "Running"
+    server.wizard_open = False
+    server.entra_credential_type = lab.entra_credential_after_upgrade(server.entra_credential_type, server.version)
     # An upgrade records the full import and full sync it needs as scheduler overrides [UPG].
     server.overrides = {
         name: {"full_import_required": True, "full_sync_required": True} for name in server.connector_names()
@@ -135,6 +143,7 @@ def operator_step(server: LabServer, settings: LabSettings, world: engine.World,
         custom_rules=tuple(imported_rules(policy, str(server.version))),
     )
     server.settings_file = str(folder / SETTINGS_FILE)
+    server.wizard_open = False
     require(server.global_parameters is not None, "configure() set them")
     server.global_parameters[DEVICE_WRITEBACK] = "False"  # catalogued by the import, not applied
     return True

@@ -100,7 +100,7 @@ def switch_outcome(
         still = servers_by_role(mid)["active"]
         # A host without a reading after the demotion (its demotion failed and the play moved on
         # without it, as ansible-core 2.16 does in a block with a rescue) may still be active.
-        unread = [host for host, state in mid.items() if server_role(state) is None]
+        unread = [host for host, state in mid.items() if server_role(state) in (None, "service_stopped")]
         if still or unread:
             parts = [f"Still active after the demotion: {', '.join(still)}"] if still else []
             parts += [f"not read after the demotion (may still be active): {', '.join(unread)}"] if unread else []

@@ -40,7 +40,9 @@ def verdict(
     now = now or datetime.now(UTC)
     reasons: list[str] = []
     role = server_role(info)
-    if role in (None, "not_installed", "not_configured"):
+    if role == "service_stopped":
+        reasons.append(f"{host} cannot be read: its ADSync service is not running; start it or let the upgrade finish")
+    elif role in (None, "not_installed", "not_configured"):
         reasons.append(f"{host} is not configured")
     if not info.get("idle"):
         reasons.append(f"{host} is busy (a sync cycle or run profile is in progress)")

@@ -39,7 +39,7 @@ def test_every_contract_helper_has_a_snake_case_twin():
 
 
 def test_check_fails_on_a_parse_error():
-    problems = problems_after("$runs.Add((ConvertTo-EntraConnectRunResult -Run $run))\n    }", "$runs.Add(", 1)
+    problems = problems_after("$runs.Add((ConvertTo-EntraConnectRunResult -Run $run))\n        }", "$runs.Add(", 1)
     assert rules(problems) == {"parse"}
 
 

@@ -1,0 +1,93 @@
+"""Behaviours of real 2026 servers, rehearsed with real ansible-playbook runs on the lab (issue 16).
+
+Each test changes the lab the way a real server behaves (a stopped ADSync service, an Export on
+every connector, a wizard that leaves the scheduler off) and runs the user's playbook.
+"""
+
+from __future__ import annotations
+
+import yaml
+from lab_runs import make_inventory, reset, run_playbook
+
+
+def set_server(inventory, host, **settings):
+    path = inventory / "host_vars" / f"{host}.yml"
+    data = yaml.safe_load(path.read_text()) if path.exists() else {}
+    data["entra_connect_lab_server"] = {**(data.get("entra_connect_lab_server") or {}), **settings}
+    path.write_text(yaml.safe_dump(data))
+
+
+def write_playbook(inventory, name, text):
+    path = inventory.parent / f"{name}.yml"
+    path.write_text(text)
+    return path
+
+
+def test_after_a_switch_the_new_active_server_exported_on_every_connector(tmp_path):
+    inventory = make_inventory(tmp_path, declared={"aadc01": "staging", "aadc02": "active"})
+    assert reset(inventory).rc == 0
+    result = run_playbook(inventory, "switch_roles")
+    assert result.rc == 0, result.output[-3000:]
+    assert result.active() == {"aadc02"}
+    runs = result.state()["servers"]["aadc02"]["runs"]
+    exports = {r["connector_name"]: r["result"] for r in runs if r["run_profile_name"] == "Export"}
+    assert exports == {"contoso.com": "success", "contoso.onmicrosoft.com - AAD": "success"}
+
+
+SERVER_INFO = """
+- name: Read a server whose ADSync service is stopped
+  hosts: aadc02
+  gather_facts: false
+  tasks:
+    - name: Read it
+      hybrid_identity.entra_connect.server_info:
+        run_history_count: 5
+      register: info
+
+    - name: It answers, saying the service is stopped and the engine unknown
+      ansible.builtin.assert:
+        that:
+          - info.configured is none
+          - info.role == 'service_stopped'
+          - info.engine_state == 'service_stopped'
+          - info.service.state == 'Stopped'
+          - info.product_version | length > 0
+"""
+
+
+def test_server_info_answers_while_the_adsync_service_is_stopped(tmp_path):
+    inventory = make_inventory(tmp_path, declared={"aadc01": "active", "aadc02": "staging"})
+    set_server(inventory, "aadc02", service="Stopped")
+    assert reset(inventory).rc == 0
+    result = run_playbook(inventory, write_playbook(inventory, "read_stopped", SERVER_INFO))
+    assert result.rc == 0, result.output[-3000:]
+    assert "[WARNING]: The ADSync service on AADC02 is Stopped" in result.output
+
+
+def test_a_stopped_service_is_refused_by_the_build_never_built_over(tmp_path):
+    inventory = make_inventory(tmp_path)
+    set_server(inventory, "aadc02", service="Stopped")
+    assert reset(inventory).rc == 0
+    result = run_playbook(inventory, "add_staging_server")
+    assert result.rc != 0
+    assert "aadc02: the ADSync service is Stopped, so its sync engine cannot be read" in result.output
+    changes = [line for line in result.journal() if not line["helper"].startswith("lab:create")]
+    assert changes == [], changes
+
+
+def test_the_upgrade_path_survives_the_service_stopped_in_the_upgrade_window(tmp_path):
+    inventory = make_inventory(tmp_path, declared={"aadc01": "active", "aadc02": "staging"})
+    assert reset(inventory).rc == 0
+    installer = inventory.parent / "installers" / "AzureADConnect-2.4.18.0.msi"
+    result = run_playbook(
+        inventory, "upgrade", extra={"upgrade_version": "2.4.18.0", "upgrade_installer_src": str(installer)}
+    )
+    assert result.rc == 0, result.output[-3000:]
+    # The read after the MSI found the service stopped (the wizard's upgrade not done yet) ...
+    assert "[WARNING]: The ADSync service on AADC02 is Stopped" in result.output
+    # ... and the role waited for the operator instead of failing or building over the server.
+    servers = result.state()["servers"]
+    assert {h: (s["engine_version"], s["service_state"]) for h, s in servers.items()} == {
+        "aadc01": ("2.4.18.0", "Running"),
+        "aadc02": ("2.4.18.0", "Running"),
+    }
