@@ -91,3 +91,30 @@ def test_the_upgrade_path_survives_the_service_stopped_in_the_upgrade_window(tmp
         "aadc01": ("2.4.18.0", "Running"),
         "aadc02": ("2.4.18.0", "Running"),
     }
+
+
+def scheduler_enabled(run):
+    return {h: (s.get("scheduler") or {}).get("sync_cycle_enabled") for h, s in run.state()["servers"].items()}
+
+
+def test_every_configured_server_syncs_after_add_staging_server(tmp_path):
+    inventory = make_inventory(tmp_path)
+    assert reset(inventory).rc == 0
+    result = run_playbook(inventory, "add_staging_server")
+    assert result.rc == 0, result.output[-3000:]
+    # The lab's operator unticks "Start the synchronization process"; the role turns it on.
+    assert scheduler_enabled(result) == {"aadc01": True, "aadc02": True, "aadc03": True}
+    values = [
+        (line["helper"], line["changes"]["scheduler.sync_cycle_enabled"][1])
+        for line in result.journal()
+        if line["host"] == "aadc03" and "scheduler.sync_cycle_enabled" in line["changes"]
+    ]
+    assert values == [("lab:operator", False), ("Set-EntraConnectScheduler", True)]
+
+
+def test_an_awx_string_false_leaves_the_scheduler_as_the_wizard_left_it(tmp_path):
+    inventory = make_inventory(tmp_path)
+    assert reset(inventory).rc == 0
+    result = run_playbook(inventory, "add_staging_server", extra={"staging_server_enable_scheduler": "false"})
+    assert result.rc == 0, result.output[-3000:]
+    assert scheduler_enabled(result)["aadc03"] is False

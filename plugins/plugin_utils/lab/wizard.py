@@ -80,11 +80,20 @@ def complete_upgrade(server: LabServer) -> None:
     server.upgrade_pending = False
     server.service_state = "Running"
     server.wizard_open = False
+    leave_scheduler_off(server)
     server.entra_credential_type = lab.entra_credential_after_upgrade(server.entra_credential_type, server.version)
     # An upgrade records the full import and full sync it needs as scheduler overrides [UPG].
     server.overrides = {
         name: {"full_import_required": True, "full_sync_required": True} for name in server.connector_names()
     }
+
+
+def leave_scheduler_off(server: LabServer) -> None:
+    """The emulated operator unticks "Start the synchronization process" on the wizard's last page,
+    as Microsoft's upgrade guidance has them do to defer the full steps [UPG]: the scheduler stays
+    disabled until someone enables it (``Set-ADSyncScheduler -SyncCycleEnabled $true``)."""
+    require(server.scheduler is not None, "configured servers have a scheduler")
+    server.scheduler.sync_cycle_enabled = False
 
 
 def imported_rules(policy: dict[str, Any], version: str) -> list[dict[str, Any]]:
@@ -144,6 +153,7 @@ def operator_step(server: LabServer, settings: LabSettings, world: engine.World,
     )
     server.settings_file = str(folder / SETTINGS_FILE)
     server.wizard_open = False
+    leave_scheduler_off(server)
     require(server.global_parameters is not None, "configure() set them")
     server.global_parameters[DEVICE_WRITEBACK] = "False"  # catalogued by the import, not applied
     return True

@@ -7,7 +7,7 @@ import pytest
 from lab_helpers import lab_server
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import wizard
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.models import LabServer, Run
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.models import LabServer, Run, Scheduler
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import HelperError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_facts
 
@@ -38,10 +38,12 @@ def test_the_msi_of_an_upgrade_stops_the_service_until_the_wizard_has_run(tmp_pa
     server = LabServer(host="aadc02", installed=True, configured=True, version="2.5.190.0")
     server.global_parameters = {}
     server.forests, server.tenant = ["contoso.com"], "contoso.onmicrosoft.com"
+    server.scheduler = Scheduler()
     assert wizard.install(server, "2.6.92.0") is True
     assert (server.service_state, server.wizard_open, server.upgrade_pending) == ("Stopped", True, True)
     wizard.complete_upgrade(server)
     assert (server.service_state, server.wizard_open) == ("Running", False)
+    assert server.scheduler.sync_cycle_enabled is False  # the operator unticked "Start the synchronization process"
 
 
 @pytest.mark.parametrize(
