@@ -519,6 +519,7 @@ function Set-EntraConnectStagingMode {
         [bool]$Enabled
     )
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     $settings = Get-ADSyncGlobalSettings
     $parameter = @($settings.Parameters | Where-Object -Property Name -EQ -Value 'Microsoft.Synchronize.StagingMode') | Select-Object -First 1
@@ -528,8 +529,13 @@ function Set-EntraConnectStagingMode {
     $previous = [string]$parameter.Value
     $value = [string]$Enabled
     if ($PSCmdlet.ShouldProcess('Microsoft.Synchronize.StagingMode', "Set to $value")) {
-        $parameter.Value = $value
-        $null = Set-ADSyncGlobalSettings -GlobalSettings $settings
+        try {
+            $parameter.Value = $value
+            $null = Set-ADSyncGlobalSettings -GlobalSettings $settings
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Switching staging mode (Set-ADSyncGlobalSettings)')
+        }
     }
     [PSCustomObject]@{
         previous_value = $previous
@@ -546,9 +552,15 @@ function Enable-EntraConnectToolsStagingMode {
     [OutputType([PSCustomObject])]
     param()
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess('staging mode', 'Enable-ADSyncToolsStagingMode')) {
-        $null = Enable-ADSyncToolsStagingMode
+        try {
+            $null = Enable-ADSyncToolsStagingMode
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Enabling staging mode (Enable-ADSyncToolsStagingMode)')
+        }
     }
     [PSCustomObject]@{
         command = 'Enable-ADSyncToolsStagingMode'
@@ -564,9 +576,15 @@ function Disable-EntraConnectToolsStagingMode {
     [OutputType([PSCustomObject])]
     param()
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess('staging mode', 'Disable-ADSyncToolsStagingMode')) {
-        $null = Disable-ADSyncToolsStagingMode
+        try {
+            $null = Disable-ADSyncToolsStagingMode
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Disabling staging mode (Disable-ADSyncToolsStagingMode)')
+        }
     }
     [PSCustomObject]@{
         command = 'Disable-ADSyncToolsStagingMode'
@@ -588,10 +606,16 @@ function Start-EntraConnectSyncCycle {
         [string]$PolicyType
     )
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     $result = 'WhatIf'
     if ($PSCmdlet.ShouldProcess('sync cycle', "Start $PolicyType")) {
-        $result = [string](Start-ADSyncSyncCycle -PolicyType $PolicyType).Result
+        try {
+            $result = [string](Start-ADSyncSyncCycle -PolicyType $PolicyType).Result
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Starting a sync cycle (Start-ADSyncSyncCycle)')
+        }
     }
     [PSCustomObject]@{
         result = $result
@@ -616,9 +640,15 @@ function Invoke-EntraConnectRunProfile {
         [string]$RunProfileName
     )
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess($ConnectorName, $RunProfileName)) {
-        $null = Invoke-ADSyncRunProfile -ConnectorName $ConnectorName -RunProfileName $RunProfileName
+        try {
+            $null = Invoke-ADSyncRunProfile -ConnectorName $ConnectorName -RunProfileName $RunProfileName
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Running a run profile (Invoke-ADSyncRunProfile)')
+        }
     }
     [PSCustomObject]@{
         connector_name = $ConnectorName
@@ -652,28 +682,34 @@ function Set-EntraConnectScheduler {
         [int]$PurgeRunHistoryIntervalSeconds
     )
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     $fields = [System.Collections.Generic.List[string]]::new()
     if ($PSCmdlet.ShouldProcess('scheduler', 'Set-ADSyncScheduler')) {
-        if ($PSBoundParameters.ContainsKey('SyncCycleEnabled')) {
-            $null = Set-ADSyncScheduler -SyncCycleEnabled $SyncCycleEnabled
-            $fields.Add('sync_cycle_enabled')
+        try {
+            if ($PSBoundParameters.ContainsKey('SyncCycleEnabled')) {
+                $null = Set-ADSyncScheduler -SyncCycleEnabled $SyncCycleEnabled
+                $fields.Add('sync_cycle_enabled')
+            }
+            if ($PSBoundParameters.ContainsKey('MaintenanceEnabled')) {
+                $null = Set-ADSyncScheduler -MaintenanceEnabled $MaintenanceEnabled
+                $fields.Add('maintenance_enabled')
+            }
+            if ($PSBoundParameters.ContainsKey('NextSyncCyclePolicyType')) {
+                $null = Set-ADSyncScheduler -NextSyncCyclePolicyType $NextSyncCyclePolicyType
+                $fields.Add('next_sync_cycle_policy_type')
+            }
+            if ($PSBoundParameters.ContainsKey('CustomizedSyncCycleIntervalSeconds')) {
+                $null = Set-ADSyncScheduler -CustomizedSyncCycleInterval ([TimeSpan]::FromSeconds($CustomizedSyncCycleIntervalSeconds))
+                $fields.Add('customized_sync_cycle_interval_seconds')
+            }
+            if ($PSBoundParameters.ContainsKey('PurgeRunHistoryIntervalSeconds')) {
+                $null = Set-ADSyncScheduler -PurgeRunHistoryInterval ([TimeSpan]::FromSeconds($PurgeRunHistoryIntervalSeconds))
+                $fields.Add('purge_run_history_interval_seconds')
+            }
         }
-        if ($PSBoundParameters.ContainsKey('MaintenanceEnabled')) {
-            $null = Set-ADSyncScheduler -MaintenanceEnabled $MaintenanceEnabled
-            $fields.Add('maintenance_enabled')
-        }
-        if ($PSBoundParameters.ContainsKey('NextSyncCyclePolicyType')) {
-            $null = Set-ADSyncScheduler -NextSyncCyclePolicyType $NextSyncCyclePolicyType
-            $fields.Add('next_sync_cycle_policy_type')
-        }
-        if ($PSBoundParameters.ContainsKey('CustomizedSyncCycleIntervalSeconds')) {
-            $null = Set-ADSyncScheduler -CustomizedSyncCycleInterval ([TimeSpan]::FromSeconds($CustomizedSyncCycleIntervalSeconds))
-            $fields.Add('customized_sync_cycle_interval_seconds')
-        }
-        if ($PSBoundParameters.ContainsKey('PurgeRunHistoryIntervalSeconds')) {
-            $null = Set-ADSyncScheduler -PurgeRunHistoryInterval ([TimeSpan]::FromSeconds($PurgeRunHistoryIntervalSeconds))
-            $fields.Add('purge_run_history_interval_seconds')
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Changing the scheduler (Set-ADSyncScheduler)')
         }
     }
     [PSCustomObject]@{
@@ -703,9 +739,15 @@ function Set-EntraConnectSchedulerConnectorOverride {
         [bool]$FullSyncRequired
     )
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess($ConnectorName, 'Set-ADSyncSchedulerConnectorOverride')) {
-        $null = Set-ADSyncSchedulerConnectorOverride -ConnectorName $ConnectorName -FullImportRequired $FullImportRequired -FullSyncRequired $FullSyncRequired
+        try {
+            $null = Set-ADSyncSchedulerConnectorOverride -ConnectorName $ConnectorName -FullImportRequired $FullImportRequired -FullSyncRequired $FullSyncRequired
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Changing a connector override (Set-ADSyncSchedulerConnectorOverride)')
+        }
     }
     [PSCustomObject]@{
         connector_name = $ConnectorName
@@ -729,9 +771,15 @@ function Set-EntraConnectAutoUpgrade {
         [string]$State
     )
     $ErrorActionPreference = 'Stop'
+    $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess('automatic upgrade', $State)) {
-        $null = Set-ADSyncAutoUpgrade -AutoUpgradeState $State
+        try {
+            $null = Set-ADSyncAutoUpgrade -AutoUpgradeState $State
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Changing automatic upgrade (Set-ADSyncAutoUpgrade)')
+        }
     }
     [PSCustomObject]@{
         state = $State
@@ -759,7 +807,10 @@ function Export-EntraConnectServerConfiguration {
         Get-ADSyncServerConfiguration -Path $configuration
         $policyFolder = Join-Path -Path $env:ProgramData -ChildPath 'AADConnect'
         foreach ($pattern in @('Applied-SynchronizationPolicy-*.json', 'Exported-SynchronizationPolicy-*.json')) {
-            $newest = Get-ChildItem -LiteralPath $policyFolder -Filter $pattern -File -ErrorAction SilentlyContinue |
+            if (-not (Test-Path -LiteralPath $policyFolder -PathType Container)) {
+                continue
+            }
+            $newest = Get-ChildItem -LiteralPath $policyFolder -Filter $pattern -File |
                 Sort-Object -Property LastWriteTimeUtc -Descending |
                 Select-Object -First 1
             if ($newest) {
@@ -892,20 +943,20 @@ function Get-EntraConnectPrerequisites {
     $os = Get-CimInstance -ClassName Win32_OperatingSystem
     $computer = Get-CimInstance -ClassName Win32_ComputerSystem
     $currentVersion = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
-    $dotnet = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full' -ErrorAction SilentlyContinue
+    $dotnet = Get-EntraConnectRegistryValues -SubKey 'SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full'
     $dotnetRelease = $null
     if ($dotnet -and $null -ne $dotnet.Release) {
         $dotnetRelease = [int]$dotnet.Release
     }
     $tls = [ordered]@{}
     $locations = [ordered]@{
-        dotnet64 = 'HKLM:\SOFTWARE\Microsoft\.NETFramework\v4.0.30319'
-        dotnet32 = 'HKLM:\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319'
-        schannel_server = 'HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Server'
-        schannel_client = 'HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client'
+        dotnet64 = 'SOFTWARE\Microsoft\.NETFramework\v4.0.30319'
+        dotnet32 = 'SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319'
+        schannel_server = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Server'
+        schannel_client = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client'
     }
     foreach ($location in $locations.GetEnumerator()) {
-        $values = Get-ItemProperty -LiteralPath $location.Value -ErrorAction SilentlyContinue
+        $values = Get-EntraConnectRegistryValues -SubKey $location.Value
         foreach ($name in @('SystemDefaultTlsVersions', 'SchUseStrongCrypto', 'Enabled', 'DisabledByDefault')) {
             $value = $null
             if ($values -and $null -ne $values.$name) {
@@ -921,7 +972,7 @@ function Get-EntraConnectPrerequisites {
     if (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired') {
         $reasons.Add('Windows Update')
     }
-    $sessionManager = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager' -ErrorAction SilentlyContinue
+    $sessionManager = Get-EntraConnectRegistryValues -SubKey 'SYSTEM\CurrentControlSet\Control\Session Manager'
     if ($sessionManager -and $sessionManager.PendingFileRenameOperations) {
         $reasons.Add('Pending file rename operations')
     }

@@ -94,7 +94,7 @@ def test_check_fails_on_a_parameter_missing_from_the_contract_helper():
     [
         (
             "Get-ADSyncRunProfileResult -NumberRequested $NumberRequested",
-            "Get-ADSyncRunProfileResult -Count $NumberRequested",
+            "Get-ADSyncRunProfileResult -NumberRequested $NumberRequested -Count $NumberRequested",
             "Get-ADSyncRunProfileResult has no parameter -count in the catalogue",
         ),
         (
@@ -169,7 +169,7 @@ def test_check_fails_when_a_write_helper_skips_should_process():
 
 def test_check_fails_when_a_helper_does_not_stop_on_errors():
     old = (
-        "    $ErrorActionPreference = 'Stop'\n    $null = Import-EntraConnectADSync\n"
+        "    $ErrorActionPreference = 'Stop'\n    $ConfirmPreference = 'None'\n    $null = Import-EntraConnectADSync\n"
         "    if ($PSCmdlet.ShouldProcess('automatic"
     )
     problems = problems_after(old, old.replace("    $ErrorActionPreference = 'Stop'\n", ""))
@@ -186,3 +186,71 @@ def test_catalogue_knows_undocumented_cmdlets_and_should_process():
     assert catalogue["set-adsyncglobalsettings"].undocumented is True
     assert catalogue["get-adsyncrunprofileresult"].should_process is True
     assert "stagingmodeenabled" not in catalogue["set-adsyncscheduler"].parameters
+
+
+# Rules learnt from real servers (issue 16); each mutation of the real helper file must fail.
+@pytest.mark.parametrize(
+    ("old", "new", "rule", "message"),
+    [
+        (
+            "    if ($NumberRequested -gt 0) {\n        foreach ($run in @(Get-ADSyncRunProfileResult -NumberRequested "
+            "$NumberRequested)) {",
+            "    if ($true) {\n        foreach ($run in @(Get-ADSyncRunProfileResult -NumberRequested "
+            "$NumberRequested)) {",
+            "runhistory",
+            "Get-EntraConnectRunHistory feeds $NumberRequested to Get-ADSyncRunProfileResult -NumberRequested without "
+            "an 'if ($NumberRequested -gt 0)' guard",
+        ),
+        (
+            "Get-ADSyncRunProfileResult -NumberRequested $NumberRequested",
+            "Get-ADSyncRunProfileResult -NumberRequested 0",
+            "runhistory",
+            "Get-EntraConnectRunHistory calls Get-ADSyncRunProfileResult -NumberRequested 0",
+        ),
+        (
+            "Get-ADSyncRunProfileResult -NumberRequested $NumberRequested",
+            "Get-ADSyncRunProfileResult",
+            "runhistory",
+            "Get-EntraConnectRunHistory calls Get-ADSyncRunProfileResult without -NumberRequested",
+        ),
+        (
+            "@((Get-ADSyncGlobalSettings).Parameters | Where-Object -Property Name -EQ -Value "
+            "'Microsoft.Synchronize.StagingMode') | Select-Object -First 1",
+            "(Get-ADSyncGlobalSettings).Parameters['Microsoft.Synchronize.StagingMode']",
+            "globalparameters",
+            "Get-EntraConnectSyncStatus indexes .Parameters[...] (throws on a missing name)",
+        ),
+        (
+            "    $ErrorActionPreference = 'Stop'\n    $ConfirmPreference = 'None'\n"
+            "    $null = Import-EntraConnectADSync\n"
+            "    if ($PSCmdlet.ShouldProcess('automatic upgrade', $State)) {",
+            "    $ErrorActionPreference = 'Stop'\n    $null = Import-EntraConnectADSync\n"
+            "    if ($PSCmdlet.ShouldProcess('automatic upgrade', $State)) {",
+            "confirm",
+            "write helper Set-EntraConnectAutoUpgrade must set $ConfirmPreference = 'None'",
+        ),
+        (
+            "Get-CimInstance -ClassName Win32_Service -Filter \"Name='ADSync'\"",
+            "Get-CimInstance -ClassName Win32_Service -Filter \"Name='ADSync'\" -ErrorAction SilentlyContinue",
+            "silentread",
+            "private function silences Get-CimInstance (-ErrorAction SilentlyContinue)",
+        ),
+        (
+            '$lines = & $csexport $ConnectorName $xml "/f:$Filter" 2>&1',
+            '$lines = & $csexport $ConnectorName $xml "/f:$Filter"',
+            "native",
+            "Export-EntraConnectConnectorSpace runs a native program without capturing 2>&1",
+        ),
+        (
+            "        $ErrorActionPreference = 'Continue'\n        $lines = & $csexport",
+            "        $lines = & $csexport",
+            "native",
+            "makes its stderr terminating before $LASTEXITCODE is read",
+        ),
+    ],
+    ids=["unguarded-count", "literal-0", "omitted", "indexer", "confirm", "silenced-cim", "no-2>&1", "stop-on-stderr"],
+)
+def test_real_server_rules_fail_on_their_mutation(old, new, rule, message):
+    problems = problems_after(old, new)
+    assert rule in rules(problems), problems
+    assert any(message in p.message for p in problems if p.rule == rule), [p.message for p in problems]
