@@ -118,3 +118,17 @@ def test_an_awx_string_false_leaves_the_scheduler_as_the_wizard_left_it(tmp_path
     result = run_playbook(inventory, "add_staging_server", extra={"staging_server_enable_scheduler": "false"})
     assert result.rc == 0, result.output[-3000:]
     assert scheduler_enabled(result)["aadc03"] is False
+
+
+def test_a_service_account_candidate_is_blocked_when_the_active_server_uses_an_application(tmp_path):
+    inventory = make_inventory(tmp_path, declared={"aadc01": "staging", "aadc02": "active"})
+    set_server(inventory, "aadc01", version="2.5.190.0")
+    set_server(inventory, "aadc02", version="2.5.190.0", entra_credential="ServiceAccount")
+    assert reset(inventory).rc == 0
+    result = run_playbook(inventory, "switch_roles")
+    assert result.rc != 0
+    assert "Entra connector signs in with a service account, while the active server uses application-based" in (
+        result.output
+    )
+    assert result.active() == {"aadc01"}
+    assert "[WARNING]: The Entra connector of AADC02 still signs in with a service account" in result.output

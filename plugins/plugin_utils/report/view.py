@@ -80,7 +80,17 @@ def gate_rows(entry: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-SERVER_HEADER = ["server", "declared role", "actual role", "version", "staging mode", "last successful sync (UTC)"]
+SERVER_HEADER = [
+    "server",
+    "declared role",
+    "actual role",
+    "version",
+    "staging mode",
+    "last successful sync (UTC)",
+    "Entra connector sign-in",
+]
+#: Get-ADSyncEntraConnectorCredential's ConnectorIdentityType as the report says it.
+CREDENTIAL_TYPES = {"Application": "application", "ServiceAccount": "service account (switch to application)"}
 
 
 def server_rows(summary: dict[str, Any]) -> list[list[Any]]:
@@ -93,6 +103,7 @@ def server_rows(summary: dict[str, Any]) -> list[list[Any]]:
             s["version"] or "",
             {True: "yes", False: "no"}.get(s["staging_mode"], "unknown"),
             s["last_successful_sync"] or "not read",
+            CREDENTIAL_TYPES.get(s.get("entra_credential_type") or "", "unknown"),
         ]
         for s in summary["servers"]
     ]

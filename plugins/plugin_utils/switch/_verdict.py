@@ -17,6 +17,9 @@ from typing import Any
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._common import parse_time
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import PromotionGates
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_role
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._credentials import (
+    credential_reasons,
+)
 
 SCHEMA_VERSION = 1
 
@@ -58,6 +61,7 @@ def verdict(
             reasons.append(f"pending exports: {violation['message']}")
     counts = count_differences(info, reference, model.count_tolerance_percent) if reference else []
     reasons.extend(counts)
+    reasons.extend(credential_reasons(host, info, reference))
     newest = max((t for t in (parse_time(r.get("ended_at")) for r in info.get("runs", [])) if t), default=None)
     age_hours = None if newest is None else round((now - newest).total_seconds() / 3600, 2)
     if newest is None or age_hours > model.max_sync_age_hours:
