@@ -85,6 +85,8 @@ def test_the_upgrade_path_survives_the_service_stopped_in_the_upgrade_window(tmp
     assert result.rc == 0, result.output[-3000:]
     # The read after the MSI found the service stopped (the wizard's upgrade not done yet) ...
     assert "[WARNING]: The ADSync service on AADC02 is Stopped" in result.output
+    # The MSI left the wizard open (it suspends the scheduler): the read after it says so.
+    assert "[WARNING]: The Entra Connect wizard is open on AADC02" in result.output
     # ... and the role waited for the operator instead of failing or building over the server.
     servers = result.state()["servers"]
     assert {h: (s["engine_version"], s["service_state"]) for h, s in servers.items()} == {
@@ -132,3 +134,15 @@ def test_a_service_account_candidate_is_blocked_when_the_active_server_uses_an_a
     )
     assert result.active() == {"aadc01"}
     assert "[WARNING]: The Entra connector of AADC02 still signs in with a service account" in result.output
+
+
+def test_a_localdb_near_its_limit_is_refused_before_any_change(tmp_path):
+    inventory = make_inventory(tmp_path, declared={"aadc01": "staging", "aadc02": "active"})
+    set_server(inventory, "aadc02", database_used_mb=9800)
+    set_server(inventory, "aadc01", database_used_mb=8500)
+    assert reset(inventory).rc == 0
+    result = run_playbook(inventory, "switch_roles")
+    assert result.rc != 0
+    assert "aadc02: the LocalDB uses 9800 MB, near its 10-GB limit" in result.output
+    assert "[WARNING]: The LocalDB of AADC01 uses 8500 MB: automatic upgrade is blocked from 8 GB" in result.output
+    assert [line for line in result.journal() if not line["helper"].startswith("lab:create")] == []

@@ -214,6 +214,8 @@ class LabServer:
     wizard_open: bool | None = None
     #: Get-ADSyncEntraConnectorCredential's ConnectorIdentityType (None: no such cmdlet, before 2.5.3.0).
     entra_credential_type: str | None = None
+    #: Get-ADSyncDatabaseConfiguration UsedSpaceInMb of the LocalDB.
+    database_used_mb: float | None = None
 
     # -- the state file ----------------------------------------------------------------------
 
@@ -349,7 +351,7 @@ class LabServer:
                 "server": "(localdb)",
                 "instance": ".\\ADSync2019",
                 "name": "ADSync",
-                "used_space_mb": 180.5,
+                "used_space_mb": self.database_used_mb if self.database_used_mb is not None else 180.5,
             },
             scheduler=self.scheduler_result(),
             global_parameters=dict(self.global_parameters or {}),

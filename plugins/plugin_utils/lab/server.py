@@ -116,6 +116,7 @@ def configure(
     }
     server.policy_applied_at = clock.now()
     server.service_state = "Running"
+    server.database_used_mb = s.database_used_mb
     server.entra_credential_type = entra_credential_type(str(server.version), s.entra_credential)
     server.sync = SyncState()
     # A configured server has run: import both sides and synchronise (never export).

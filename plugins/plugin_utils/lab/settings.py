@@ -10,7 +10,8 @@ Host variables:
   entra_connect_lab_server   dict: installed, configured, version, staging, forests,
                              excluded_containers, password_writeback, auto_upgrade, adsynctools,
                              deletion_threshold, custom_rules, service (Running|Stopped),
-                             entra_credential (ServiceAccount|Application), prerequisites
+                             entra_credential (ServiceAccount|Application), database_used_mb,
+                             prerequisites
                              (overrides of the facts Get-EntraConnectPrerequisites reports)
   entra_connect_lab_faults   list of {helper, on_call, effect}
 World variables (the same for every host of the lab; set them in group_vars/all):
@@ -60,6 +61,8 @@ class ServerSettings:
     service: str = "Running"
     #: The Entra connector's credential type (ServiceAccount or Application; empty: the version's default).
     entra_credential: str = ""
+    #: The LocalDB's used space in MB (automatic upgrade is blocked from 8 GB; the limit is 10 GB).
+    database_used_mb: float = 180.5
     #: Overrides of the prerequisite facts a lab server reports (see DEFAULT_PREREQUISITES).
     prerequisites: tuple[tuple[str, Any], ...] = ()
 
@@ -171,6 +174,7 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
         installed=installed,
         service=service,
         entra_credential=entra_credential,
+        database_used_mb=float(reader.get(raw, "database_used_mb", (int, float), 180.5, where)),
         configured=reader.get(raw, "configured", bool, installed, where),
         version=version,
         staging=reader.get(raw, "staging", bool, False, where),

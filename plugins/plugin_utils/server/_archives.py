@@ -10,7 +10,9 @@ with ``..`` are refused before anything is written.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import time
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -50,6 +52,9 @@ def extract(zip_path: Path, dest: Path) -> list[str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             with archive.open(info) as source, open(target, "wb") as out:
                 shutil.copyfileobj(source, out, 1 << 20)
+            # Keep the file's time from the server (the newest settings file is chosen by time).
+            stamp = time.mktime((*info.date_time, 0, 0, -1))
+            os.utime(target, (stamp, stamp))
     return sorted(str(member[1]) for member in members)
 
 
