@@ -79,10 +79,15 @@ def test_the_upgrade_path_survives_the_service_stopped_in_the_upgrade_window(tmp
     inventory = make_inventory(tmp_path, declared={"aadc01": "active", "aadc02": "staging"})
     assert reset(inventory).rc == 0
     installer = inventory.parent / "installers" / "AzureADConnect-2.4.18.0.msi"
-    result = run_playbook(
-        inventory, "upgrade", extra={"upgrade_version": "2.4.18.0", "upgrade_installer_src": str(installer)}
-    )
+    # The operator's wizard takes three reads: the wait loop polls through the stopped service.
+    extra = {
+        "upgrade_version": "2.4.18.0",
+        "upgrade_installer_src": str(installer),
+        "entra_connect_lab_wizard_reads": 3,
+    }
+    result = run_playbook(inventory, "upgrade", extra=extra)
     assert result.rc == 0, result.output[-3000:]
+    assert "FAILED - RETRYING: [aadc02]: Wait for the operator to finish the wizard" in result.output
     # The read after the MSI found the service stopped (the wizard's upgrade not done yet) ...
     assert "[WARNING]: The ADSync service on AADC02 is Stopped" in result.output
     # The MSI left the wizard open (it suspends the scheduler): the read after it says so.

@@ -214,6 +214,8 @@ class LabServer:
     wizard_open: bool | None = None
     #: Get-ADSyncEntraConnectorCredential's ConnectorIdentityType (None: no such cmdlet, before 2.5.3.0).
     entra_credential_type: str | None = None
+    #: Server reads left before the operator's wizard step is done (None: not started).
+    wizard_reads_left: int | None = None
     #: Get-ADSyncDatabaseConfiguration UsedSpaceInMb of the LocalDB.
     database_used_mb: float | None = None
 

@@ -17,7 +17,8 @@ Host variables:
 World variables (the same for every host of the lab; set them in group_vars/all):
   entra_connect_lab_seed, entra_connect_lab_size {users, groups, contacts},
   entra_connect_lab_domain, entra_connect_lab_tenant, entra_connect_lab_tenant_version,
-  entra_connect_lab_cycle_polls, entra_connect_lab_operator (present|absent)
+  entra_connect_lab_cycle_polls, entra_connect_lab_operator (present|absent),
+  entra_connect_lab_wizard_reads (reads the operator's wizard step takes; default 1)
 """
 
 from __future__ import annotations
@@ -91,6 +92,9 @@ class WorldSettings:
     tenant_version: str = DEFAULT_VERSION
     cycle_polls: int = 2
     operator: str = "present"
+    #: How many server reads the operator's wizard step takes once its files are in place (the
+    #: reads before the last one see the wizard still running: on an upgrade, the service stopped).
+    wizard_reads: int = 1
 
     def key(self) -> dict[str, Any]:
         return {
@@ -204,7 +208,10 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
         tenant_version=str(reader.get(hostvars, "entra_connect_lab_tenant_version", str, DEFAULT_VERSION, "vars")),
         cycle_polls=reader.get(hostvars, "entra_connect_lab_cycle_polls", int, 2, "vars"),
         operator=reader.get(hostvars, "entra_connect_lab_operator", str, "present", "vars"),
+        wizard_reads=reader.get(hostvars, "entra_connect_lab_wizard_reads", int, 1, "vars"),
     )
+    if world.wizard_reads < 1:
+        reader.problems.append("vars.entra_connect_lab_wizard_reads must be 1 or more")
     if world.operator not in ("present", "absent"):
         reader.problems.append("vars.entra_connect_lab_operator must be present or absent")
 

@@ -88,6 +88,17 @@ def complete_upgrade(server: LabServer) -> None:
     }
 
 
+def still_in_wizard(server: LabServer, settings: LabSettings) -> bool:
+    """Whether this read still finds the operator in the wizard (``entra_connect_lab_wizard_reads``)."""
+    if server.wizard_reads_left is None:
+        server.wizard_reads_left = settings.world.wizard_reads
+    server.wizard_reads_left -= 1
+    if server.wizard_reads_left > 0:
+        return True
+    server.wizard_reads_left = None
+    return False
+
+
 def leave_scheduler_off(server: LabServer) -> None:
     """The emulated operator unticks "Start the synchronization process" on the wizard's last page,
     as Microsoft's upgrade guidance has them do to defer the full steps [UPG]: the scheduler stays
@@ -130,11 +141,13 @@ def operator_step(server: LabServer, settings: LabSettings, world: engine.World,
         return False
     if server.configured:
         if server.upgrade_pending and (folder / INSTRUCTIONS_FILE).is_file():
+            if still_in_wizard(server, settings):
+                return False
             complete_upgrade(server)
             return True
         return False
     policy = read_import(folder)
-    if policy is None:
+    if policy is None or still_in_wizard(server, settings):
         return False
     forests = policy.get("onpremisesDirectoryPolicy") or []
     excluded = tuple(
