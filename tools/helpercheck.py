@@ -56,6 +56,14 @@ COMMON_PARAMETERS = {
     "pipelinevariable",
 }
 FORMATTING = re.compile(r"^(Write-Host|Format-\w+|Out-Host|Out-String)$", re.IGNORECASE)
+#: Reads whose -ErrorAction SilentlyContinue would turn "access denied" into "absent".
+READS = re.compile(
+    r"^(Get-ItemProperty|Get-Item|Get-ChildItem|Get-Content|Get-CimInstance|Get-WmiObject)$", re.IGNORECASE
+)
+#: The global parameters' keyed-collection indexer, which throws on a missing name.
+PARAMETER_INDEXER = re.compile(r"\.Parameters\s*\[", re.IGNORECASE)
+#: A native program invoked with the call operator and its output assigned.
+NATIVE_CALL = re.compile(r"=\s*&\s*\$\w+")
 
 
 @dataclass(frozen=True)
@@ -344,8 +352,98 @@ def _check_params(src: Source, node, h: contract.Helper) -> list[Problem]:
     return problems
 
 
-def _check_calls(src: Source, node, h: contract.Helper | None, catalogue: dict[str, CmdletInfo]) -> list[Problem]:
+def _guarded_positive(src: Source, command, variable: str) -> bool:
+    """Whether ``command`` sits inside an ``if`` whose condition tests ``variable -gt 0``."""
+    wanted = re.compile(re.escape(variable) + r"\s+-(gt\s+0|ge\s+1)\b", re.IGNORECASE)
+    parent = command.parent
+    while parent is not None:
+        if parent.type == "if_statement":
+            condition = first(parent, "pipeline")
+            if condition is not None and wanted.search(src.text(condition)):
+                return True
+        parent = parent.parent
+    return False
+
+
+def _check_run_history(src: Source, name: str, elements, command, owner: str) -> list[Problem]:
+    """Get-ADSyncRunProfileResult -NumberRequested 0 (or omitted) returns the whole run history."""
+    line = line_of(command)
+    texts = [(kind, src.text(element).strip()) for kind, element in elements if kind != "command_argument_sep"]
+    for index, (kind, text) in enumerate(texts):
+        if kind == "command_parameter" and text.lstrip("-").lower().startswith("numberrequested"):
+            value = text.split(":", 1)[1] if ":" in text else (texts[index + 1][1] if index + 1 < len(texts) else "")
+            if value.startswith("$"):
+                if not _guarded_positive(src, command, value):
+                    return [
+                        Problem(
+                            "runhistory",
+                            line,
+                            f"{owner} feeds {value} to {name} -NumberRequested without an 'if ({value} -gt 0)' guard "
+                            "(0 returns the whole run history)",
+                        )
+                    ]
+                return []
+            if value.isdigit() and int(value) > 0:
+                return []
+            message = f"{owner} calls {name} -NumberRequested {value} (0: the whole history)"
+            return [Problem("runhistory", line, message)]
+    if not any(t.lstrip("-").lower().startswith("runhistoryid") for k, t in texts if k == "command_parameter"):
+        return [Problem("runhistory", line, f"{owner} calls {name} without -NumberRequested (the whole run history)")]
+    return []
+
+
+def _check_reads(src: Source, node, h: contract.Helper | None) -> list[Problem]:
+    """Rules on reads: no throwing indexer on global parameters, no silenced registry/CIM/file reads,
+    native programs with their stderr captured under 'Continue' before $LASTEXITCODE is read."""
     problems = []
+    owner = h.name if h else "private function"
+    text = src.text(node)
+    for offset, source_line in enumerate(text.splitlines()):
+        if PARAMETER_INDEXER.search(source_line) and not source_line.lstrip().startswith("#"):
+            problems.append(
+                Problem(
+                    "globalparameters",
+                    line_of(node) + offset,
+                    f"{owner} indexes .Parameters[...] (throws on a missing name); use Where-Object -Property Name -EQ",
+                )
+            )
+        if NATIVE_CALL.search(source_line) and "2>&1" not in source_line:
+            problems.append(
+                Problem("native", line_of(node) + offset, f"{owner} runs a native program without capturing 2>&1")
+            )
+    if NATIVE_CALL.search(text):
+        preferences = [v.lower() for v in assignments(src, node).get("$erroractionpreference", [])]
+        if "'continue'" not in preferences:
+            problems.append(
+                Problem(
+                    "native",
+                    line_of(node),
+                    f"{owner} runs a native program under $ErrorActionPreference 'Stop': Windows PowerShell 5.1 "
+                    "makes its stderr terminating before $LASTEXITCODE is read; set 'Continue' around the call",
+                )
+            )
+    for name, elements, command in commands(src, node):
+        if not READS.match(name):
+            continue
+        texts = [src.text(element).strip().lower() for kind, element in elements if kind != "command_argument_sep"]
+        for index, value in enumerate(texts):
+            silenced = value.replace(" ", "") in ("-erroraction:silentlycontinue", "-ea:silentlycontinue") or (
+                value in ("-erroraction", "-ea") and index + 1 < len(texts) and texts[index + 1] == "silentlycontinue"
+            )
+            if silenced:
+                problems.append(
+                    Problem(
+                        "silentread",
+                        line_of(command),
+                        f"{owner} silences {name} (-ErrorAction SilentlyContinue): a denied read would look like an "
+                        "absent one; test for absence explicitly",
+                    )
+                )
+    return problems
+
+
+def _check_calls(src: Source, node, h: contract.Helper | None, catalogue: dict[str, CmdletInfo]) -> list[Problem]:
+    problems = _check_reads(src, node, h)
     allowed_undocumented = {n.lower(): n for n in (h.undocumented if h else {})}
     used_undocumented = set()
     owner = h.name if h else "private function"
@@ -362,6 +460,8 @@ def _check_calls(src: Source, node, h: contract.Helper | None, catalogue: dict[s
             problems.append(Problem("formatting", line, f"{owner} calls {name}; helpers return objects only"))
         if not ADSYNC_COMMAND.match(name):
             continue
+        if name.lower() == "get-adsyncrunprofileresult":
+            problems.extend(_check_run_history(src, name, elements, command, owner))
         info = catalogue.get(name.lower())
         if info is None:
             problems.append(Problem("cmdlets", line, f"{name} is not in the cmdlet catalogue"))

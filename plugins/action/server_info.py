@@ -18,4 +18,5 @@ class ActionModule(EntraConnectAction):
         if params["run_history_count"] < 0:
             raise self.invalid("run_history_count", params["run_history_count"], "use 0 or more")
         state = self.ec_server.call("Get-EntraConnectServerState", RunHistoryCount=params["run_history_count"])
-        return {"changed": False, **server_facts(state)}
+        facts = server_facts(state)
+        return {"changed": False, **facts, "warnings": list(facts["server_warnings"])}

@@ -14,6 +14,9 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.serv
     server_facts,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._staging import (
+    ADSYNCTOOLS_DEPRECATION,
+    ADSYNCTOOLS_REMOVED_IN,
+    PHS_AFTER_RAW_PROMOTION,
     choose_method,
     staging_change,
 )
@@ -45,6 +48,14 @@ class ActionModule(EntraConnectAction):
         require_configured(facts, host, "switch staging mode")
         want = params["state"] == "enabled"
         have = facts["staging_mode_enabled"]
+        if params["method"] == "adsynctools":
+            self._ec_notices["deprecations"].append(
+                {
+                    "msg": ADSYNCTOOLS_DEPRECATION,
+                    "version": ADSYNCTOOLS_REMOVED_IN,
+                    "collection_name": "hybrid_identity.entra_connect",
+                }
+            )
         method = choose_method(params["method"], facts["product_version"], facts["adsynctools_staging_available"], host)
         result: dict[str, Any] = {
             "staging_mode_enabled": have,
@@ -77,6 +88,8 @@ class ActionModule(EntraConnectAction):
                 **{k: v for k, v in result.items() if k != "staging_mode_enabled"},
                 sync_status=status,
             )
+        if not want and method == "global_settings" and facts["password_hash_sync_enabled"]:
+            result.setdefault("warnings", []).append(PHS_AFTER_RAW_PROMOTION.format(host=host))
         if method == "adsynctools" and not status["scheduler"]["sync_cycle_enabled"]:
             result.setdefault("warnings", []).append(
                 f"The sync scheduler is disabled on {host}; Microsoft's guidance after the ADSyncTools staging "

@@ -12,7 +12,13 @@
 # Rules checked by tools/helpercheck.py: every ADSync/ADSyncTools cmdlet called is in the
 # catalogue and undocumented ones only where the contract gives the reason; parameters are
 # always named (no splatting); read helpers set $WhatIfPreference = $false (some ADSync Get-
-# cmdlets support ShouldProcess and would do nothing under check mode); no formatting.
+# cmdlets support ShouldProcess and would do nothing under check mode); write helpers set
+# $ConfirmPreference = 'None' (a prompt over WinRM hangs or fails); Get-ADSyncRunProfileResult
+# -NumberRequested only under a guard that the count is above 0 (0 returns the whole history);
+# global parameters found with Where-Object Name -eq (the .Parameters['name'] indexer throws on a
+# missing name); registry and CIM reads never use -ErrorAction SilentlyContinue (a denied read
+# must not look like "not installed"); native programs run with their stderr captured, not
+# turned into a terminating error before $LASTEXITCODE is read; no formatting.
 # Wire types: DateTime as ISO 8601 UTC strings, TimeSpan as seconds, enums by name.
 
 function ConvertTo-EntraConnectUtcString {
@@ -32,6 +38,10 @@ function ConvertTo-EntraConnectUtcString {
         return $null
     }
     $time = [DateTime]$Value
+    if ($time.Year -le 1) {
+        # DateTime.MinValue: RunProfileResult.EndDate of a run still in progress (a non-nullable DateTime).
+        return $null
+    }
     if ($time.Kind -eq [DateTimeKind]::Local) {
         $time = $time.ToUniversalTime()
     }
@@ -39,6 +49,93 @@ function ConvertTo-EntraConnectUtcString {
         $time = [DateTime]::SpecifyKind($time, [DateTimeKind]::Utc)
     }
     $time.ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [Globalization.CultureInfo]::InvariantCulture)
+}
+
+function Get-EntraConnectRegistryValues {
+    <#
+    .SYNOPSIS
+    The values of one HKLM key (64-bit view) as an object, or $null when the key does not exist.
+    .DESCRIPTION
+    A key that exists but cannot be read throws, naming the key: a denied read must never look
+    like an absent key (an installer would then act on a live server).
+    .PARAMETER SubKey
+    The key below HKEY_LOCAL_MACHINE, for example 'SOFTWARE\Microsoft\Azure AD Connect'.
+    #>
+    [CmdletBinding()]
+    [OutputType([PSCustomObject])]
+    param(
+        [Parameter(Mandatory)]
+        [string]$SubKey
+    )
+    $hive = [Microsoft.Win32.RegistryKey]::OpenBaseKey([Microsoft.Win32.RegistryHive]::LocalMachine, [Microsoft.Win32.RegistryView]::Registry64)
+    try {
+        try {
+            $key = $hive.OpenSubKey($SubKey)
+        }
+        catch [System.Security.SecurityException], [System.UnauthorizedAccessException] {
+            throw "Access to the registry key HKLM\$SubKey was denied: connect as a local administrator (become) to read it."
+        }
+        if ($null -eq $key) {
+            return $null
+        }
+        try {
+            $values = [ordered]@{}
+            foreach ($name in $key.GetValueNames()) {
+                $values[$name] = $key.GetValue($name)
+            }
+            New-Object -TypeName PSObject -Property $values
+        }
+        finally {
+            $key.Dispose()
+        }
+    }
+    finally {
+        $hive.Dispose()
+    }
+}
+
+function Get-EntraConnectSyncService {
+    <#
+    .SYNOPSIS
+    The ADSync service's Win32_Service object, or $null when there is no such service.
+    .DESCRIPTION
+    A filter that matches nothing returns nothing without an error; a denied CIM read throws.
+    #>
+    [CmdletBinding()]
+    [OutputType([object])]
+    param()
+    Get-CimInstance -ClassName Win32_Service -Filter "Name='ADSync'"
+}
+
+function Get-EntraConnectWriteError {
+    <#
+    .SYNOPSIS
+    The error message for a failed configuration change: a prompt or an authentication failure
+    says that the change needs the wizard (or an interactive admin sign-in); others are kept.
+    .PARAMETER ErrorRecord
+    The error the write raised.
+    .PARAMETER Change
+    What was being changed, as the message names it.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)]
+        [System.Management.Automation.ErrorRecord]$ErrorRecord,
+        [Parameter(Mandatory)]
+        [string]$Change
+    )
+    $message = [string]$ErrorRecord.Exception.Message
+    # A prompt in a host without a user: "A command that prompts the user failed because the host
+    # program or the command type does not support user interaction."
+    $prompted = ($ErrorRecord.Exception -is [System.Management.Automation.Host.HostException]) -or ($message -match 'prompts the user|user interaction')
+    $authentication = $message -match 'AADSTS|authenticat|sign-in|sign in|credential|unauthori[sz]ed|interactive'
+    if ($prompted -or $authentication) {
+        return ("$Change needs an interactive admin sign-in, which a remote session cannot give (since May 2026 PowerShell " +
+            "configuration changes of Entra Connect Sync may prompt for one): make the change in the Microsoft Entra " +
+            "Connect wizard on the server. The error was: $message")
+    }
+    $message
 }
 
 function Import-EntraConnectADSync {
@@ -49,9 +146,14 @@ function Import-EntraConnectADSync {
     [CmdletBinding()]
     [OutputType([string])]
     param()
-    $parameters = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Services\ADSync\Parameters' -ErrorAction SilentlyContinue
+    $parameters = Get-EntraConnectRegistryValues -SubKey 'SYSTEM\CurrentControlSet\Services\ADSync\Parameters'
     if (-not $parameters -or -not $parameters.Path) {
         throw 'The Entra Connect sync engine is not installed on this server (no ADSync service parameters in the registry).'
+    }
+    $service = Get-EntraConnectSyncService
+    if ($service -and [string]$service.State -ne 'Running') {
+        throw ("The ADSync service is $([string]$service.State) on this server; ADSync cmdlets need it running. An " +
+            'upgrade or the wizard may be in progress: wait for it to finish, or start the service (Start-Service ADSync).')
     }
     $module = Join-Path -Path $parameters.Path -ChildPath 'Bin\ADSync\ADSync.psd1'
     Import-Module -Name $module -Verbose:$false
@@ -97,12 +199,27 @@ function Remove-EntraConnectStaleTempFolder {
     $root = [System.IO.Path]::GetTempPath()
     $cutoff = [DateTime]::UtcNow.AddHours(-$MaxAgeHours)
     $removed = New-Object -TypeName 'System.Collections.Generic.List[string]'
-    foreach ($folder in @(Get-ChildItem -LiteralPath $root -Directory -Filter 'EntraConnect-*' -ErrorAction SilentlyContinue)) {
+    try {
+        $candidates = @(Get-ChildItem -LiteralPath $root -Directory -Filter 'EntraConnect-*' -ErrorAction Stop)
+    }
+    catch {
+        Write-Verbose -Message ("Could not list '{0}' for stale temp folders: {1}" -f $root, $_.Exception.Message)
+        $candidates = @()
+    }
+    foreach ($folder in $candidates) {
         if ($folder.Name -notmatch '^EntraConnect-[0-9a-fA-F]{32}$') {
             continue
         }
         $newest = $folder.LastWriteTimeUtc
-        foreach ($item in @(Get-ChildItem -LiteralPath $folder.FullName -Recurse -Force -ErrorAction SilentlyContinue)) {
+        try {
+            $items = @(Get-ChildItem -LiteralPath $folder.FullName -Recurse -Force -ErrorAction Stop)
+        }
+        catch {
+            # A folder that cannot be read whole is left alone: its newest change is unknown.
+            Write-Verbose -Message ("Left the temp folder '{0}': {1}" -f $folder.FullName, $_.Exception.Message)
+            continue
+        }
+        foreach ($item in $items) {
             if ($item.LastWriteTimeUtc -gt $newest) {
                 $newest = $item.LastWriteTimeUtc
             }
@@ -214,9 +331,12 @@ function Get-EntraConnectServerState {
     Everything server_info reports, in one round trip.
     .DESCRIPTION
     A server without Entra Connect answers installed = $false; a server with the binaries but no
-    sync engine configuration answers configured = $false. Neither is an error.
+    sync engine configuration answers configured = $false. Neither is an error. ADSync cmdlets are
+    called only while the ADSync service is Running (they throw otherwise): with the service in
+    another state the answer has the versions and the service, engine_state = 'service_stopped' and
+    configured = $null (unknown, never $false: a stopped live server must not look like one to build).
     .PARAMETER RunHistoryCount
-    How many of the newest run profile results to return.
+    How many of the newest run profile results to return (0: none).
     #>
     [CmdletBinding()]
     [OutputType([PSCustomObject])]
@@ -227,13 +347,14 @@ function Get-EntraConnectServerState {
     $ErrorActionPreference = 'Stop'
     $WhatIfPreference = $false
 
-    $wizard = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Azure AD Connect' -ErrorAction SilentlyContinue
-    $engine = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Services\ADSync\Parameters' -ErrorAction SilentlyContinue
-    $service = Get-CimInstance -ClassName Win32_Service -Filter "Name='ADSync'" -ErrorAction SilentlyContinue
+    $wizard = Get-EntraConnectRegistryValues -SubKey 'SOFTWARE\Microsoft\Azure AD Connect'
+    $engine = Get-EntraConnectRegistryValues -SubKey 'SYSTEM\CurrentControlSet\Services\ADSync\Parameters'
+    $service = Get-EntraConnectSyncService
 
+    # Microsoft's documented version check: the Product version of AzureADConnect.exe (WizardPath).
     $productVersion = $null
     if ($wizard -and $wizard.WizardPath -and (Test-Path -LiteralPath $wizard.WizardPath)) {
-        $productVersion = [string](Get-Item -LiteralPath $wizard.WizardPath).VersionInfo.FileVersion
+        $productVersion = ([string](Get-Item -LiteralPath $wizard.WizardPath).VersionInfo.ProductVersion).Trim()
     }
     $engineVersion = $null
     $serviceResult = $null
@@ -253,6 +374,7 @@ function Get-EntraConnectServerState {
         $installPath = [string]$engine.Path
     }
     $installed = [bool](($wizard -and $wizard.WizardPath) -or $service)
+    $wizardRunning = [bool](@(Get-Process | Where-Object -Property ProcessName -EQ -Value 'AzureADConnect').Count -gt 0)
 
     $database = $null
     $scheduler = $null
@@ -260,9 +382,16 @@ function Get-EntraConnectServerState {
     $connectors = [System.Collections.Generic.List[object]]::new()
     $busy = @()
     $autoUpgrade = $null
+    $credentialType = $null
     $runs = [System.Collections.Generic.List[object]]::new()
     $configured = $false
-    if ($service -and $installPath) {
+    $engineState = 'absent'
+    if ($service -and $installPath -and [string]$service.State -ne 'Running') {
+        $configured = $null
+        $engineState = 'service_stopped'
+    }
+    elseif ($service -and $installPath) {
+        $engineState = 'read'
         $null = Import-EntraConnectADSync
         foreach ($connector in @(Get-ADSyncConnector)) {
             $result = ConvertTo-EntraConnectConnectorResult -Connector $connector
@@ -317,8 +446,20 @@ function Get-EntraConnectServerState {
             name = [string]$db.SqlServerDBName
             used_space_mb = [double]$db.UsedSpaceInMb
         }
-        foreach ($run in @(Get-ADSyncRunProfileResult -NumberRequested $RunHistoryCount)) {
-            $runs.Add((ConvertTo-EntraConnectRunResult -Run $run))
+        # Documented from 2.5.3.0 (application-based authentication); older servers have no such cmdlet.
+        if ($configured -and (Get-Command -Name 'Get-ADSyncEntraConnectorCredential' -ErrorAction SilentlyContinue)) {
+            try {
+                $credentialType = [string](Get-ADSyncEntraConnectorCredential).ConnectorIdentityType
+            }
+            catch {
+                Write-Warning -Message "Get-ADSyncEntraConnectorCredential failed: $($_.Exception.Message)"
+            }
+        }
+        # -NumberRequested 0 returns the whole run history: ask only for a positive count.
+        if ($RunHistoryCount -gt 0) {
+            foreach ($run in @(Get-ADSyncRunProfileResult -NumberRequested $RunHistoryCount)) {
+                $runs.Add((ConvertTo-EntraConnectRunResult -Run $run))
+            }
         }
     }
     $tools = [bool](Get-Command -Name 'Enable-ADSyncToolsStagingMode' -ErrorAction SilentlyContinue)
@@ -328,6 +469,7 @@ function Get-EntraConnectServerState {
         collected_at = ConvertTo-EntraConnectUtcString -Value ([DateTime]::UtcNow)
         installed = $installed
         configured = $configured
+        engine_state = $engineState
         product_version = $productVersion
         engine_version = $engineVersion
         install_path = $installPath
@@ -338,6 +480,8 @@ function Get-EntraConnectServerState {
         connectors = $connectors.ToArray()
         busy_connectors = $busy
         auto_upgrade_state = $autoUpgrade
+        entra_credential_type = $credentialType
+        wizard_running = $wizardRunning
         runs = $runs.ToArray()
         adsynctools_staging_available = $tools
     }
@@ -356,7 +500,7 @@ function Get-EntraConnectSyncStatus {
     $null = Import-EntraConnectADSync
     $scheduler = ConvertTo-EntraConnectSchedulerResult -Scheduler (Get-ADSyncScheduler)
     $busy = @(Get-ADSyncConnectorRunStatus | ForEach-Object -Process { [string]$_.ConnectorName })
-    $staging = (Get-ADSyncGlobalSettings).Parameters['Microsoft.Synchronize.StagingMode']
+    $staging = @((Get-ADSyncGlobalSettings).Parameters | Where-Object -Property Name -EQ -Value 'Microsoft.Synchronize.StagingMode') | Select-Object -First 1
     $stagingValue = $null
     if ($staging) {
         $stagingValue = [string]$staging.Value
@@ -373,7 +517,7 @@ function Get-EntraConnectRunHistory {
     .SYNOPSIS
     The newest run profile results, newest first.
     .PARAMETER NumberRequested
-    How many results to return.
+    How many results to return (0: none).
     #>
     [CmdletBinding()]
     [OutputType([PSCustomObject])]
@@ -385,8 +529,11 @@ function Get-EntraConnectRunHistory {
     $WhatIfPreference = $false
     $null = Import-EntraConnectADSync
     $runs = [System.Collections.Generic.List[object]]::new()
-    foreach ($run in @(Get-ADSyncRunProfileResult -NumberRequested $NumberRequested)) {
-        $runs.Add((ConvertTo-EntraConnectRunResult -Run $run))
+    # -NumberRequested 0 returns the whole run history: ask only for a positive count.
+    if ($NumberRequested -gt 0) {
+        foreach ($run in @(Get-ADSyncRunProfileResult -NumberRequested $NumberRequested)) {
+            $runs.Add((ConvertTo-EntraConnectRunResult -Run $run))
+        }
     }
     [PSCustomObject]@{
         runs = $runs.ToArray()
@@ -430,15 +577,20 @@ function Set-EntraConnectStagingMode {
     $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     $settings = Get-ADSyncGlobalSettings
-    $parameter = $settings.Parameters['Microsoft.Synchronize.StagingMode']
+    $parameter = @($settings.Parameters | Where-Object -Property Name -EQ -Value 'Microsoft.Synchronize.StagingMode') | Select-Object -First 1
     if (-not $parameter) {
         throw 'The global settings of this server have no Microsoft.Synchronize.StagingMode parameter.'
     }
     $previous = [string]$parameter.Value
     $value = [string]$Enabled
     if ($PSCmdlet.ShouldProcess('Microsoft.Synchronize.StagingMode', "Set to $value")) {
-        $parameter.Value = $value
-        $null = Set-ADSyncGlobalSettings -GlobalSettings $settings
+        try {
+            $parameter.Value = $value
+            $null = Set-ADSyncGlobalSettings -GlobalSettings $settings
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Switching staging mode (Set-ADSyncGlobalSettings)')
+        }
     }
     [PSCustomObject]@{
         previous_value = $previous
@@ -458,7 +610,12 @@ function Enable-EntraConnectToolsStagingMode {
     $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess('staging mode', 'Enable-ADSyncToolsStagingMode')) {
-        $null = Enable-ADSyncToolsStagingMode
+        try {
+            $null = Enable-ADSyncToolsStagingMode
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Enabling staging mode (Enable-ADSyncToolsStagingMode)')
+        }
     }
     [PSCustomObject]@{
         command = 'Enable-ADSyncToolsStagingMode'
@@ -477,7 +634,12 @@ function Disable-EntraConnectToolsStagingMode {
     $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess('staging mode', 'Disable-ADSyncToolsStagingMode')) {
-        $null = Disable-ADSyncToolsStagingMode
+        try {
+            $null = Disable-ADSyncToolsStagingMode
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Disabling staging mode (Disable-ADSyncToolsStagingMode)')
+        }
     }
     [PSCustomObject]@{
         command = 'Disable-ADSyncToolsStagingMode'
@@ -503,7 +665,12 @@ function Start-EntraConnectSyncCycle {
     $null = Import-EntraConnectADSync
     $result = 'WhatIf'
     if ($PSCmdlet.ShouldProcess('sync cycle', "Start $PolicyType")) {
-        $result = [string](Start-ADSyncSyncCycle -PolicyType $PolicyType).Result
+        try {
+            $result = [string](Start-ADSyncSyncCycle -PolicyType $PolicyType).Result
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Starting a sync cycle (Start-ADSyncSyncCycle)')
+        }
     }
     [PSCustomObject]@{
         result = $result
@@ -531,7 +698,12 @@ function Invoke-EntraConnectRunProfile {
     $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess($ConnectorName, $RunProfileName)) {
-        $null = Invoke-ADSyncRunProfile -ConnectorName $ConnectorName -RunProfileName $RunProfileName
+        try {
+            $null = Invoke-ADSyncRunProfile -ConnectorName $ConnectorName -RunProfileName $RunProfileName
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Running a run profile (Invoke-ADSyncRunProfile)')
+        }
     }
     [PSCustomObject]@{
         connector_name = $ConnectorName
@@ -569,25 +741,30 @@ function Set-EntraConnectScheduler {
     $null = Import-EntraConnectADSync
     $fields = [System.Collections.Generic.List[string]]::new()
     if ($PSCmdlet.ShouldProcess('scheduler', 'Set-ADSyncScheduler')) {
-        if ($PSBoundParameters.ContainsKey('SyncCycleEnabled')) {
-            $null = Set-ADSyncScheduler -SyncCycleEnabled $SyncCycleEnabled
-            $fields.Add('sync_cycle_enabled')
+        try {
+            if ($PSBoundParameters.ContainsKey('SyncCycleEnabled')) {
+                $null = Set-ADSyncScheduler -SyncCycleEnabled $SyncCycleEnabled
+                $fields.Add('sync_cycle_enabled')
+            }
+            if ($PSBoundParameters.ContainsKey('MaintenanceEnabled')) {
+                $null = Set-ADSyncScheduler -MaintenanceEnabled $MaintenanceEnabled
+                $fields.Add('maintenance_enabled')
+            }
+            if ($PSBoundParameters.ContainsKey('NextSyncCyclePolicyType')) {
+                $null = Set-ADSyncScheduler -NextSyncCyclePolicyType $NextSyncCyclePolicyType
+                $fields.Add('next_sync_cycle_policy_type')
+            }
+            if ($PSBoundParameters.ContainsKey('CustomizedSyncCycleIntervalSeconds')) {
+                $null = Set-ADSyncScheduler -CustomizedSyncCycleInterval ([TimeSpan]::FromSeconds($CustomizedSyncCycleIntervalSeconds))
+                $fields.Add('customized_sync_cycle_interval_seconds')
+            }
+            if ($PSBoundParameters.ContainsKey('PurgeRunHistoryIntervalSeconds')) {
+                $null = Set-ADSyncScheduler -PurgeRunHistoryInterval ([TimeSpan]::FromSeconds($PurgeRunHistoryIntervalSeconds))
+                $fields.Add('purge_run_history_interval_seconds')
+            }
         }
-        if ($PSBoundParameters.ContainsKey('MaintenanceEnabled')) {
-            $null = Set-ADSyncScheduler -MaintenanceEnabled $MaintenanceEnabled
-            $fields.Add('maintenance_enabled')
-        }
-        if ($PSBoundParameters.ContainsKey('NextSyncCyclePolicyType')) {
-            $null = Set-ADSyncScheduler -NextSyncCyclePolicyType $NextSyncCyclePolicyType
-            $fields.Add('next_sync_cycle_policy_type')
-        }
-        if ($PSBoundParameters.ContainsKey('CustomizedSyncCycleIntervalSeconds')) {
-            $null = Set-ADSyncScheduler -CustomizedSyncCycleInterval ([TimeSpan]::FromSeconds($CustomizedSyncCycleIntervalSeconds))
-            $fields.Add('customized_sync_cycle_interval_seconds')
-        }
-        if ($PSBoundParameters.ContainsKey('PurgeRunHistoryIntervalSeconds')) {
-            $null = Set-ADSyncScheduler -PurgeRunHistoryInterval ([TimeSpan]::FromSeconds($PurgeRunHistoryIntervalSeconds))
-            $fields.Add('purge_run_history_interval_seconds')
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Changing the scheduler (Set-ADSyncScheduler)')
         }
     }
     [PSCustomObject]@{
@@ -620,7 +797,12 @@ function Set-EntraConnectSchedulerConnectorOverride {
     $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess($ConnectorName, 'Set-ADSyncSchedulerConnectorOverride')) {
-        $null = Set-ADSyncSchedulerConnectorOverride -ConnectorName $ConnectorName -FullImportRequired $FullImportRequired -FullSyncRequired $FullSyncRequired
+        try {
+            $null = Set-ADSyncSchedulerConnectorOverride -ConnectorName $ConnectorName -FullImportRequired $FullImportRequired -FullSyncRequired $FullSyncRequired
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Changing a connector override (Set-ADSyncSchedulerConnectorOverride)')
+        }
     }
     [PSCustomObject]@{
         connector_name = $ConnectorName
@@ -647,7 +829,12 @@ function Set-EntraConnectAutoUpgrade {
     $ConfirmPreference = 'None'
     $null = Import-EntraConnectADSync
     if ($PSCmdlet.ShouldProcess('automatic upgrade', $State)) {
-        $null = Set-ADSyncAutoUpgrade -AutoUpgradeState $State
+        try {
+            $null = Set-ADSyncAutoUpgrade -AutoUpgradeState $State
+        }
+        catch {
+            throw (Get-EntraConnectWriteError -ErrorRecord $_ -Change 'Changing automatic upgrade (Set-ADSyncAutoUpgrade)')
+        }
     }
     [PSCustomObject]@{
         state = $State
@@ -676,7 +863,10 @@ function Export-EntraConnectServerConfiguration {
         Get-ADSyncServerConfiguration -Path $configuration
         $policyFolder = Join-Path -Path $env:ProgramData -ChildPath 'AADConnect'
         foreach ($pattern in @('Applied-SynchronizationPolicy-*.json', 'Exported-SynchronizationPolicy-*.json')) {
-            $newest = Get-ChildItem -LiteralPath $policyFolder -Filter $pattern -File -ErrorAction SilentlyContinue |
+            if (-not (Test-Path -LiteralPath $policyFolder -PathType Container)) {
+                continue
+            }
+            $newest = Get-ChildItem -LiteralPath $policyFolder -Filter $pattern -File |
                 Sort-Object -Property LastWriteTimeUtc -Descending |
                 Select-Object -First 1
             if ($newest) {
@@ -685,8 +875,7 @@ function Export-EntraConnectServerConfiguration {
         }
         $files = @(Get-ChildItem -LiteralPath $content -Recurse -File | ForEach-Object -Process { $_.FullName.Substring($content.Length + 1) })
         $sha256 = New-EntraConnectArchive -SourcePath $content -ArchivePath $archive
-        $parameters = (Get-ADSyncGlobalSettings).Parameters
-        $version = $parameters['Microsoft.Synchronize.ServerConfigurationVersion']
+        $version = @((Get-ADSyncGlobalSettings).Parameters | Where-Object -Property Name -EQ -Value 'Microsoft.Synchronize.ServerConfigurationVersion') | Select-Object -First 1
         $versionValue = $null
         if ($version) {
             $versionValue = [string]$version.Value
@@ -738,9 +927,15 @@ function Export-EntraConnectConnectorSpace {
     try {
         $null = New-Item -ItemType Directory -Path $content
         $xml = Join-Path -Path $content -ChildPath 'csexport.xml'
-        $lines = & $csexport $ConnectorName $xml "/f:$Filter"
+        # Windows PowerShell 5.1 turns a native program's stderr into error records, which
+        # 'Stop' makes terminating before $LASTEXITCODE is read: capture them with the output.
+        $ErrorActionPreference = 'Continue'
+        $lines = & $csexport $ConnectorName $xml "/f:$Filter" 2>&1
         $exitCode = $LASTEXITCODE
-        $output = (@($lines) | ForEach-Object -Process { [string]$_ }) -join "`n"
+        $ErrorActionPreference = 'Stop'
+        $output = (@($lines) | ForEach-Object -Process {
+                if ($_ -is [System.Management.Automation.ErrorRecord]) { [string]$_.Exception.Message } else { [string]$_ }
+            }) -join "`n"
         if ($exitCode -ne 0 -or -not (Test-Path -LiteralPath $xml)) {
             throw "csexport.exe failed for connector '$ConnectorName' with exit code ${exitCode}: $output"
         }
@@ -807,20 +1002,20 @@ function Get-EntraConnectPrerequisites {
     $os = Get-CimInstance -ClassName Win32_OperatingSystem
     $computer = Get-CimInstance -ClassName Win32_ComputerSystem
     $currentVersion = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
-    $dotnet = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full' -ErrorAction SilentlyContinue
+    $dotnet = Get-EntraConnectRegistryValues -SubKey 'SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full'
     $dotnetRelease = $null
     if ($dotnet -and $null -ne $dotnet.Release) {
         $dotnetRelease = [int]$dotnet.Release
     }
     $tls = [ordered]@{}
     $locations = [ordered]@{
-        dotnet64 = 'HKLM:\SOFTWARE\Microsoft\.NETFramework\v4.0.30319'
-        dotnet32 = 'HKLM:\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319'
-        schannel_server = 'HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Server'
-        schannel_client = 'HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client'
+        dotnet64 = 'SOFTWARE\Microsoft\.NETFramework\v4.0.30319'
+        dotnet32 = 'SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319'
+        schannel_server = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Server'
+        schannel_client = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client'
     }
     foreach ($location in $locations.GetEnumerator()) {
-        $values = Get-ItemProperty -LiteralPath $location.Value -ErrorAction SilentlyContinue
+        $values = Get-EntraConnectRegistryValues -SubKey $location.Value
         foreach ($name in @('SystemDefaultTlsVersions', 'SchUseStrongCrypto', 'Enabled', 'DisabledByDefault')) {
             $value = $null
             if ($values -and $null -ne $values.$name) {
@@ -836,7 +1031,7 @@ function Get-EntraConnectPrerequisites {
     if (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired') {
         $reasons.Add('Windows Update')
     }
-    $sessionManager = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager' -ErrorAction SilentlyContinue
+    $sessionManager = Get-EntraConnectRegistryValues -SubKey 'SYSTEM\CurrentControlSet\Control\Session Manager'
     if ($sessionManager -and $sessionManager.PendingFileRenameOperations) {
         $reasons.Add('Pending file rename operations')
     }

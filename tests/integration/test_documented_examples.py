@@ -38,6 +38,7 @@ TARGETS = {
     "modules/sync_rules": ("aadc02", "lab"),
     "modules/sync_rules_info": ("aadc02", "lab"),
     "filter/built_server_problems": ("aadc02", "lab"),
+    "filter/build_steps": ("aadc02", "lab"),
     "filter/by_host": ("entra_connect", "lab"),
     "filter/csexport_gates": ("aadc02", "lab"),
     "filter/gates": ("localhost", "lab"),

@@ -71,13 +71,32 @@ def policy_files(folder: Path) -> dict[str, Any]:
     return found
 
 
+def _policy_files(backup: Path, pattern: str) -> list[Path]:
+    """The backup's files of one settings pattern, oldest first by modification time (then name)."""
+    found = [p for p in backup.iterdir() if p.match(pattern) and p.suffix.lower() == ".json"]
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+
+
 def settings_file(backup: Path) -> str | None:
-    """The settings JSON to import on a new server: the newest on-demand export, else the newest applied one."""
-    for pattern in SETTINGS_PATTERNS:
-        found = sorted(p for p in backup.iterdir() if p.match(pattern) and p.suffix.lower() == ".json")
-        if found:
-            return str(found[-1])
-    return None
+    """The settings JSON to import on a new server: the newest by time of the on-demand exports
+    (``Exported-``) and the wizard's automatic ones (``Applied-``)."""
+    found = [p for pattern in SETTINGS_PATTERNS for p in _policy_files(backup, pattern)]
+    return str(max(found, key=lambda p: (p.stat().st_mtime, p.name))) if found else None
+
+
+def settings_file_warning(backup: Path) -> str | None:
+    """A warning when the wizard applied settings after the last on-demand export: changes made since
+    with PowerShell, the Synchronization Service Manager or the Rules Editor are in neither file [IMP]."""
+    exported = _policy_files(backup, SETTINGS_PATTERNS[0])
+    applied = _policy_files(backup, SETTINGS_PATTERNS[1])
+    if not exported or not applied or applied[-1].stat().st_mtime <= exported[-1].stat().st_mtime:
+        return None
+    return (
+        f"{backup}: the wizard applied settings ({applied[-1].name}) after the last on-demand export "
+        f"({exported[-1].name}); the newer {applied[-1].name} is the one imported. Changes made since with "
+        "PowerShell, the Synchronization Service Manager or the Rules Editor are only in an on-demand export: "
+        "export the settings again in the wizard (View or Export Current Configuration) if there are any."
+    )
 
 
 def same_settings(new: Path, old: Path) -> tuple[bool, list[dict[str, Any]]]:
@@ -220,36 +239,50 @@ def store_backup(
     }
     if same:
         removed = [] if check_mode else prune(host_dir, retention)
-        return {
-            "changed": bool(removed),
-            **result,
-            "path": str(newest),
-            "settings_file": settings_file(newest),
-            **rules_files(newest),
-            "removed": removed,
-        }
+        return _warned(
+            newest,
+            {
+                "changed": bool(removed),
+                **result,
+                "path": str(newest),
+                "settings_file": settings_file(newest),
+                **rules_files(newest),
+                "removed": removed,
+            },
+        )
     target = free_name(host_dir, backup_name(exported))
     result["path"] = str(target)
     if check_mode:
-        return {
-            "changed": True,
-            **result,
-            "removed": [],
-            "settings_file": settings_file(content),
-            "rules_file": None,
-            "rules_script": None,
-        }
+        return _warned(
+            content,
+            {
+                "changed": True,
+                **result,
+                "removed": [],
+                "settings_file": settings_file(content),
+                "rules_file": None,
+                "rules_script": None,
+            },
+        )
     target, written = commit(content, archive, target, host, exported)
     result["path"] = str(target)
     removed = prune(host_dir, retention)
-    return {
-        "changed": True,
-        **result,
-        "removed": removed,
-        "settings_file": settings_file(target),
-        **rules_files(target),
-        "manifest": written,
-    }
+    return _warned(
+        target,
+        {
+            "changed": True,
+            **result,
+            "removed": removed,
+            "settings_file": settings_file(target),
+            **rules_files(target),
+            "manifest": written,
+        },
+    )
+
+
+def _warned(backup: Path, result: dict[str, Any]) -> dict[str, Any]:
+    warning = settings_file_warning(backup)
+    return {**result, "warnings": [*result.get("warnings", []), warning]} if warning else result
 
 
 def last_active_backup(backup_dir: str | os.PathLike[str], hosts: list[str]) -> dict[str, Any] | None:

@@ -50,6 +50,11 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.serv
 NOT_INSTALLED = (
     "The Entra Connect sync engine is not installed on this server (no ADSync service parameters in the registry)."
 )
+#: What Import-EntraConnectADSync throws while the ADSync service is not running.
+SERVICE_STOPPED = (
+    "The ADSync service is {state} on this server; ADSync cmdlets need it running. An upgrade or the wizard "
+    "may be in progress: wait for it to finish, or start the service (Start-Service ADSync)."
+)
 #: Set-EntraConnectScheduler parameter -> scheduler field.
 SCHEDULER_FIELDS = {
     "SyncCycleEnabled": "sync_cycle_enabled",
@@ -90,6 +95,8 @@ class LabHelpers:
     def _require_engine(server: LabServer) -> tuple[Scheduler, Cycle, SyncState, dict[str, str]]:
         if not server.configured:
             raise HelperError(NOT_INSTALLED)
+        if not server.service_running:
+            raise HelperError(SERVICE_STOPPED.format(state=server.service_state))
         require(
             server.scheduler and server.cycle and server.sync and server.global_parameters is not None,
             "server.scheduler and server.cycle and server.sync and server.global_parameters is not None",
@@ -161,7 +168,8 @@ class LabHelpers:
 
     def get_run_history(self, server: LabServer, NumberRequested: int) -> dict[str, Any]:
         self._require_engine(server)
-        return {"runs": server.run_results(NumberRequested)}
+        # The helper asks Get-ADSyncRunProfileResult only for a positive count (0 = whole history).
+        return {"runs": server.run_results(NumberRequested) if NumberRequested > 0 else []}
 
     def get_connector_list(self, server: LabServer) -> dict[str, Any]:
         self._require_engine(server)

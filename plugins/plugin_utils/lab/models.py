@@ -211,6 +211,17 @@ class LabServer:
     failing_imports: list[str] | None = None
     #: names of the standard rules disabled on this server (lab/rules.py)
     disabled_standard_rules: list[str] | None = None
+    #: The ADSync service's state (None: Running). Stopped from the MSI of an in-place upgrade
+    #: until the wizard's upgrade page is done, or when the lab settings say so (a crash).
+    service_state: str | None = None
+    #: The MSI starts the wizard when it finishes; it stays open until the operator's step.
+    wizard_open: bool | None = None
+    #: Get-ADSyncEntraConnectorCredential's ConnectorIdentityType (None: no such cmdlet, before 2.5.3.0).
+    entra_credential_type: str | None = None
+    #: Server reads left before the operator's wizard step is done (None: not started).
+    wizard_reads_left: int | None = None
+    #: Get-ADSyncDatabaseConfiguration UsedSpaceInMb of the LocalDB.
+    database_used_mb: float | None = None
 
     # -- the state file ----------------------------------------------------------------------
 
@@ -253,6 +264,10 @@ class LabServer:
         return self.configured and not self.staging_enabled
 
     @property
+    def service_running(self) -> bool:
+        return self.service_state in (None, "Running")
+
+    @property
     def busy(self) -> bool:
         return bool(self.busy_forever or (self.cycle and self.cycle.in_progress))
 
@@ -271,8 +286,10 @@ class LabServer:
         return self.scheduler.to_result(self.staging_enabled, self.busy)
 
     def run_results(self, count: int) -> list[dict[str, Any]]:
-        """The newest ``count`` runs, newest first."""
-        return [run.to_result() for run in reversed(self.runs[-count:])] if count else []
+        """The newest ``count`` runs, newest first, as Get-ADSyncRunProfileResult -NumberRequested
+        returns them: 0 (or less) returns the whole history [BIN]."""
+        runs = self.runs[-count:] if count > 0 else self.runs
+        return [run.to_result() for run in reversed(runs)]
 
     def connectors(self) -> list[Connector]:
         ad = [Connector.active_directory(f, connector_guid(self.host, f)) for f in self.forests or []]
@@ -305,6 +322,7 @@ class LabServer:
             "collected_at": collected_at,
             "installed": self.installed,
             "configured": self.configured,
+            "engine_state": "read" if self.configured else "absent",
             "product_version": self.version,
             "engine_version": self.running_version if self.configured else None,
             "install_path": INSTALL_PATH if self.configured else None,
@@ -315,10 +333,20 @@ class LabServer:
             "connectors": [],
             "busy_connectors": [],
             "auto_upgrade_state": None,
+            "entra_credential_type": None,
+            "wizard_running": bool(self.wizard_open),
             "runs": [],
             "adsynctools_staging_available": bool(self.adsynctools),
         }
         if not self.configured:
+            return result
+        if not self.service_running:
+            # ADSync cmdlets throw while the service is stopped: the helper reads no further.
+            result.update(
+                configured=None,
+                engine_state="service_stopped",
+                service={"account": self.service_account, "state": self.service_state, "start_mode": "Auto"},
+            )
             return result
         stats = self.statistics()
         overrides = self.overrides or {}
@@ -329,7 +357,7 @@ class LabServer:
                 "server": "(localdb)",
                 "instance": ".\\ADSync2019",
                 "name": "ADSync",
-                "used_space_mb": 180.5,
+                "used_space_mb": self.database_used_mb if self.database_used_mb is not None else 180.5,
             },
             scheduler=self.scheduler_result(),
             global_parameters=dict(self.global_parameters or {}),
@@ -339,6 +367,8 @@ class LabServer:
             ],
             busy_connectors=self.busy_connectors(),
             auto_upgrade_state=self.auto_upgrade_state,
-            runs=self.run_results(run_history_count),
+            entra_credential_type=self.entra_credential_type,
+            # The helper asks Get-ADSyncRunProfileResult only for a positive count (0 = whole history).
+            runs=self.run_results(run_history_count) if run_history_count > 0 else [],
         )
         return result

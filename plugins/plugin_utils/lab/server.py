@@ -29,6 +29,10 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
 )
 
 RUN_HISTORY_KEPT = 200
+#: Application-based authentication: the default of new installs since 2.5.3.0; from 2.5.74.0
+#: existing servers are switched to it automatically (within six hours; the lab: at once) [ABA].
+APPLICATION_AUTH_SINCE = (2, 5, 3, 0)
+APPLICATION_AUTH_AUTOMATIC_SINCE = (2, 5, 74, 0)
 #: Global parameters every configured lab server has (names as in MV.xml of a real export).
 BASE_GLOBAL_PARAMETERS = {
     "Microsoft.Synchronize.SynchronizationPolicy": "Delta",
@@ -58,7 +62,24 @@ def new_server(settings: LabSettings, world: engine.World) -> LabServer:
     server = LabServer(host=settings.host, installed=s.installed, version=s.version if s.installed else None)
     if s.configured:
         configure(server, settings, world, staging=s.staging)
+        server.service_state = s.service
     return server
+
+
+def entra_credential_type(version: str, declared: str = "") -> str | None:
+    """The Entra connector's credential type of a server configured at ``version`` [ABA]."""
+    if parse_version(version) < APPLICATION_AUTH_SINCE:
+        return None  # no Get-ADSyncEntraConnectorCredential before 2.5.3.0
+    return declared or "Application"
+
+
+def entra_credential_after_upgrade(current: str | None, version: str) -> str | None:
+    """The credential type after an in-place upgrade to ``version`` [ABA]."""
+    if parse_version(version) < APPLICATION_AUTH_SINCE:
+        return current
+    if parse_version(version) >= APPLICATION_AUTH_AUTOMATIC_SINCE:
+        return "Application"
+    return current or "ServiceAccount"
 
 
 def configure(
@@ -100,6 +121,9 @@ def configure(
         "Microsoft.OptionalFeature.AutoUpgradeState": s.auto_upgrade,
     }
     server.policy_applied_at = clock.now()
+    server.service_state = "Running"
+    server.database_used_mb = s.database_used_mb
+    server.entra_credential_type = entra_credential_type(str(server.version), s.entra_credential)
     server.sync = SyncState()
     # A configured server has run: import both sides and synchronise (never export).
     server.failing_imports = []
@@ -202,14 +226,20 @@ def export(server: LabServer, world: engine.World) -> tuple[str, dict[str, int]]
 
 
 def run_cycle(server: LabServer, world: engine.World, policy: str) -> list[Run]:
-    """A scheduler cycle in the built-in order; a staging server never exports."""
+    """A scheduler cycle in the built-in order; a staging server never exports.
+
+    An active server's cycle exports on every connector, the Entra connector first, then the AD
+    connectors [SCH]; the lab's AD exports carry nothing (it models no writeback) but are recorded,
+    as the real ones are.
+    """
     imports = "Full Import" if policy == "Initial" else "Delta Import"
     syncs = "Full Synchronization" if policy == "Initial" else "Delta Synchronization"
     names = server.connector_names()
     runs = [run_step(server, world, c, imports) for c in names]
     runs += [run_step(server, world, c, syncs) for c in names]
     if not server.staging_enabled:
-        runs.append(run_step(server, world, names[-1], "Export"))
+        # Microsoft's built-in order: export Entra, then export AD [SCH].
+        runs += [run_step(server, world, c, "Export") for c in [names[-1], *names[:-1]]]
     server.overrides = {}
     return runs
 

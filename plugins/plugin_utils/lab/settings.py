@@ -11,16 +11,18 @@ Host variables:
                              excluded_containers, password_writeback, auto_upgrade, adsynctools,
                              deletion_threshold, custom_rules (rules-as-data, see syncrules/_model.py;
                              connector defaults to the first forest), disabled_standard_rules
-                             (names), prerequisites (overrides of the facts
-                             Get-EntraConnectPrerequisites reports), sync_age_hours (how
-                             long ago the starting sync ran), failing_imports (connector kinds,
-                             entra or ad, whose imports fail: the scheduler's latest cycle failed
-                             there, and every later import does)
+                             (names), service (Running|Stopped), entra_credential
+                             (ServiceAccount|Application), database_used_mb, prerequisites
+                             (overrides of the facts Get-EntraConnectPrerequisites reports),
+                             sync_age_hours (how long ago the starting sync ran), failing_imports
+                             (connector kinds, entra or ad, whose imports fail: the scheduler's
+                             latest cycle failed there, and every later import does)
   entra_connect_lab_faults   list of {helper, on_call, effect}
 World variables (the same for every host of the lab; set them in group_vars/all):
   entra_connect_lab_seed, entra_connect_lab_size {users, groups, contacts},
   entra_connect_lab_domain, entra_connect_lab_tenant, entra_connect_lab_tenant_version,
-  entra_connect_lab_cycle_polls, entra_connect_lab_operator (present|absent)
+  entra_connect_lab_cycle_polls, entra_connect_lab_operator (present|absent),
+  entra_connect_lab_wizard_reads (reads the operator's wizard step takes; default 1)
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.serv
 
 DEFAULT_VERSION = "2.5.190.0"
 AUTO_UPGRADE_STATES = ("Enabled", "Disabled", "Suspended")
+SERVICE_STATES = ("Running", "Stopped")
 
 
 def parse_version(text: str) -> tuple[int, ...]:
@@ -62,6 +65,12 @@ class ServerSettings:
     custom_rules: tuple[dict[str, Any], ...] = ()
     #: Names of standard rules that start disabled.
     disabled_standard_rules: tuple[str, ...] = ()
+    #: The ADSync service's state at the start: Running, or Stopped (after a crash).
+    service: str = "Running"
+    #: The Entra connector's credential type (ServiceAccount or Application; empty: the version's default).
+    entra_credential: str = ""
+    #: The LocalDB's used space in MB (automatic upgrade is blocked from 8 GB; the limit is 10 GB).
+    database_used_mb: float = 180.5
     #: Overrides of the prerequisite facts a lab server reports (see DEFAULT_PREREQUISITES).
     prerequisites: tuple[tuple[str, Any], ...] = ()
     #: How many hours ago the starting sync of a configured server ran.
@@ -97,6 +106,9 @@ class WorldSettings:
     tenant_version: str = DEFAULT_VERSION
     cycle_polls: int = 2
     operator: str = "present"
+    #: How many server reads the operator's wizard step takes once its files are in place (the
+    #: reads before the last one see the wizard still running: on an upgrade, the service stopped).
+    wizard_reads: int = 1
 
     def key(self) -> dict[str, Any]:
         return {
@@ -170,8 +182,17 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
     auto_upgrade = reader.get(raw, "auto_upgrade", str, "Enabled", where)
     if auto_upgrade not in AUTO_UPGRADE_STATES:
         reader.problems.append(f"{where}.auto_upgrade must be one of {', '.join(AUTO_UPGRADE_STATES)}")
+    service = reader.get(raw, "service", str, "Running", where)
+    if service not in SERVICE_STATES:
+        reader.problems.append(f"{where}.service must be one of {', '.join(SERVICE_STATES)}")
+    entra_credential = reader.get(raw, "entra_credential", str, "", where)
+    if entra_credential not in ("", *contract.ENTRA_CREDENTIAL_TYPES):
+        reader.problems.append(f"{where}.entra_credential must be one of {', '.join(contract.ENTRA_CREDENTIAL_TYPES)}")
     server = ServerSettings(
         installed=installed,
+        service=service,
+        entra_credential=entra_credential,
+        database_used_mb=float(reader.get(raw, "database_used_mb", (int, float), 180.5, where)),
         configured=reader.get(raw, "configured", bool, installed, where),
         version=version,
         staging=reader.get(raw, "staging", bool, False, where),
@@ -216,7 +237,10 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
         tenant_version=str(reader.get(hostvars, "entra_connect_lab_tenant_version", str, DEFAULT_VERSION, "vars")),
         cycle_polls=reader.get(hostvars, "entra_connect_lab_cycle_polls", int, 2, "vars"),
         operator=reader.get(hostvars, "entra_connect_lab_operator", str, "present", "vars"),
+        wizard_reads=reader.get(hostvars, "entra_connect_lab_wizard_reads", int, 1, "vars"),
     )
+    if world.wizard_reads < 1:
+        reader.problems.append("vars.entra_connect_lab_wizard_reads must be 1 or more")
     if world.operator not in ("present", "absent"):
         reader.problems.append("vars.entra_connect_lab_operator must be present or absent")
 

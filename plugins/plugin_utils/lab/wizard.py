@@ -59,8 +59,13 @@ def install(server: LabServer, version: str) -> bool:
         return False
     server.installed = True
     server.version = version
+    # The MSI starts the wizard when it finishes; it stays open until the operator's step.
+    server.wizard_open = True
     if server.configured:
         server.upgrade_pending = True
+        # The upgrade window: the wizard's upgrade stops the ADSync service while it replaces the
+        # sync engine [UPG]; the lab stops it from the MSI on, so every read in the window sees it.
+        server.service_state = "Stopped"
     return True
 
 
@@ -73,10 +78,33 @@ def complete_upgrade(server: LabServer) -> None:
     server.engine_version = server.version
     server.global_parameters["Microsoft.Synchronize.ServerConfigurationVersion"] = server.version
     server.upgrade_pending = False
+    server.service_state = "Running"
+    server.wizard_open = False
+    leave_scheduler_off(server)
+    server.entra_credential_type = lab.entra_credential_after_upgrade(server.entra_credential_type, server.version)
     # An upgrade records the full import and full sync it needs as scheduler overrides [UPG].
     server.overrides = {
         name: {"full_import_required": True, "full_sync_required": True} for name in server.connector_names()
     }
+
+
+def still_in_wizard(server: LabServer, settings: LabSettings) -> bool:
+    """Whether this read still finds the operator in the wizard (``entra_connect_lab_wizard_reads``)."""
+    if server.wizard_reads_left is None:
+        server.wizard_reads_left = settings.world.wizard_reads
+    server.wizard_reads_left -= 1
+    if server.wizard_reads_left > 0:
+        return True
+    server.wizard_reads_left = None
+    return False
+
+
+def leave_scheduler_off(server: LabServer) -> None:
+    """The emulated operator unticks "Start the synchronization process" on the wizard's last page,
+    as Microsoft's upgrade guidance has them do to defer the full steps [UPG]: the scheduler stays
+    disabled until someone enables it (``Set-ADSyncScheduler -SyncCycleEnabled $true``)."""
+    require(server.scheduler is not None, "configured servers have a scheduler")
+    server.scheduler.sync_cycle_enabled = False
 
 
 def imported_rules(policy: dict[str, Any], version: str) -> list[dict[str, Any]]:
@@ -136,11 +164,13 @@ def operator_step(server: LabServer, settings: LabSettings, world: engine.World,
         return False
     if server.configured:
         if server.upgrade_pending and (folder / INSTRUCTIONS_FILE).is_file():
+            if still_in_wizard(server, settings):
+                return False
             complete_upgrade(server)
             return True
         return False
     policy = read_import(folder)
-    if policy is None:
+    if policy is None or still_in_wizard(server, settings):
         return False
     forests = policy.get("onpremisesDirectoryPolicy") or []
     excluded = tuple(
@@ -158,6 +188,8 @@ def operator_step(server: LabServer, settings: LabSettings, world: engine.World,
         custom_rules=tuple(imported_rules(policy, str(server.version))),
     )
     server.settings_file = str(folder / SETTINGS_FILE)
+    server.wizard_open = False
+    leave_scheduler_off(server)
     require(server.global_parameters is not None, "configure() set them")
     server.global_parameters[DEVICE_WRITEBACK] = "False"  # catalogued by the import, not applied
     return True

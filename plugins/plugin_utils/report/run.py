@@ -101,6 +101,7 @@ def server_row(
         "staging_mode": None,
         "last_successful_sync": None,
         "support": None,
+        "entra_credential_type": None,
     }
     if not isinstance(info, dict) or "installed" not in info:
         return row
@@ -108,6 +109,7 @@ def server_row(
     row["actual_role"] = server_role(info) or "unknown"
     row["version"] = info.get("product_version")
     row["staging_mode"] = info.get("staging_mode_enabled")
+    row["entra_credential_type"] = info.get("entra_credential_type")
     ended = [parse_time(r.get("ended_at")) for r in info.get("runs") or [] if r.get("result") == "success"]
     newest = max((t for t in ended if t), default=None)
     row["last_successful_sync"] = newest.strftime("%Y-%m-%dT%H:%M:%SZ") if newest else None

@@ -105,7 +105,10 @@ SERVER_HEADER = [
     "support ends",
     "staging mode",
     "last successful sync (UTC)",
+    "Entra connector sign-in",
 ]
+#: Get-ADSyncEntraConnectorCredential's ConnectorIdentityType as the report says it.
+CREDENTIAL_TYPES = {"Application": "application", "ServiceAccount": "service account (switch to application)"}
 SUPPORT_WORDS = {
     "supported": "supported",
     "retired": "RETIRED",
@@ -140,6 +143,7 @@ def server_rows(summary: dict[str, Any]) -> list[list[Any]]:
             *support_cells(s.get("support")),
             {True: "yes", False: "no"}.get(s["staging_mode"], "unknown"),
             s["last_successful_sync"] or "not read",
+            CREDENTIAL_TYPES.get(s.get("entra_credential_type") or "", "unknown"),
         ]
         for s in summary["servers"]
     ]

@@ -10,6 +10,8 @@ out with ``..``, appear twice or are encrypted are refused before anything is wr
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -50,6 +52,9 @@ def extract(zip_path: Path, dest: Path) -> list[str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "wb") as out:
                 left -= copy_entry(archive, info, str(zip_path), out, left)
+            # Keep the file's time from the server (the newest settings file is chosen by time).
+            stamp = time.mktime((*info.date_time, 0, 0, -1))
+            os.utime(target, (stamp, stamp))
     return sorted(str(member[1]) for member in members)
 
 

@@ -202,6 +202,12 @@ _TOOLS_STAGING = (
     "retirement; used only there or when asked (method=adsynctools)."
 )
 
+#: Get-EntraConnectServerState engine_state: the ADSync engine was read; its service exists but is
+#: not running (ADSync cmdlets throw, so the engine's state is unknown); there is no sync engine.
+ENGINE_STATES = ("read", "service_stopped", "absent")
+#: Get-ADSyncEntraConnectorCredential ConnectorIdentityType (2.5.x, authenticate-application-id.md).
+ENTRA_CREDENTIAL_TYPES = ("ServiceAccount", "Application")
+
 HELPERS: tuple[Helper, ...] = (
     Helper(
         name="Get-EntraConnectServerState",
@@ -226,7 +232,9 @@ HELPERS: tuple[Helper, ...] = (
             scalar("computer_name", "str"),
             scalar("collected_at", "datetime"),
             scalar("installed", "bool"),
-            scalar("configured", "bool"),
+            # None while the ADSync service is not running: unknown, never "not configured".
+            scalar("configured", "bool", nullable=True),
+            scalar("engine_state", "enum", choices=ENGINE_STATES),
             scalar("product_version", "str", nullable=True),
             scalar("engine_version", "str", nullable=True),
             scalar("install_path", "str", nullable=True),
@@ -259,6 +267,8 @@ HELPERS: tuple[Helper, ...] = (
             ),
             listof("busy_connectors", scalar("connector_name", "str")),
             scalar("auto_upgrade_state", "enum", nullable=True, choices=("Enabled", "Suspended", "Disabled")),
+            scalar("entra_credential_type", "enum", nullable=True, choices=ENTRA_CREDENTIAL_TYPES),
+            scalar("wizard_running", "bool"),
             listof("runs", RUN),
             scalar("adsynctools_staging_available", "bool"),
         ),
@@ -622,6 +632,9 @@ PRIVATE_FUNCTIONS = (
     "Get-EntraConnectRecordPath",
     "Lock-EntraConnectRecord",
     "ConvertTo-EntraConnectUtcString",
+    "Get-EntraConnectRegistryValues",
+    "Get-EntraConnectSyncService",
+    "Get-EntraConnectWriteError",
     "Import-EntraConnectADSync",
     "New-EntraConnectArchive",
     "Remove-EntraConnectStaleTempFolder",

@@ -13,9 +13,25 @@ from typing import Any
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import version_tuple
 
-#: Servers older than this cannot switch staging through the global setting path we trust for 2.x;
-#: for them (and only when asked otherwise) the ADSyncTools functions are Microsoft's workaround.
-GLOBAL_SETTINGS_SINCE = (2, 0, 0, 0)
+#: Below this version "all synchronization services in Microsoft Entra Connect Sync will fail" since
+#: 30 Sep 2026 (harden-update-ad-fs-pingfederate.md, 2025-09-19). A named floor until the lifecycle
+#: function of the versions table decides support.
+MINIMUM_SUPPORTED_VERSION = (2, 5, 79, 0)
+#: The ADSyncTools route is deprecated: Microsoft withdrew it (2025-09 revision of the hardening page).
+ADSYNCTOOLS_REMOVED_IN = "2.0.0"
+ADSYNCTOOLS_DEPRECATION = (
+    "staging_mode method=adsynctools is deprecated: Microsoft withdrew the ADSyncTools staging workaround "
+    "(Enable-/Disable-ADSyncToolsStagingMode; it only worked on versions that still depended on MSOnline). "
+    "Switch staging mode in the wizard (Configure staging mode) or use method=global_settings."
+)
+
+PHS_AFTER_RAW_PROMOTION = (
+    "{host} left staging mode through the global setting, not the wizard. Leaving staging in the wizard also "
+    "enables password sync and password writeback; this switch did neither. Password hash sync is enabled in "
+    "this server's settings: check that it runs (Microsoft Entra Connect wizard > Troubleshoot > Diagnose "
+    "password hash synchronization, or Get-ADSyncAADPasswordSyncConfiguration -SourceConnector <AD connector>) "
+    "and, if it does not, run the wizard's Configure staging mode task once."
+)
 
 WRITEBACK_GUARD = (
     "Refusing to disable staging mode on {host}: password writeback is enabled on it. The wizard, "
@@ -27,23 +43,25 @@ WRITEBACK_GUARD = (
 
 
 def choose_method(method: str, version: str | None, tools_available: bool, host: str) -> str:
-    """Resolve ``auto``: the global setting on 2.x servers, ADSyncTools only on older ones."""
-    if method != "auto":
-        if method == "adsynctools" and not tools_available:
-            raise EntraConnectError(
-                f"method=adsynctools, but the ADSyncTools staging functions are not available on {host}; "
-                "install the ADSyncTools module (Install-Module ADSyncTools) or use method=global_settings"
-            )
-        return method
+    """Resolve ``auto`` (always the global setting: the ADSyncTools route was withdrawn) and refuse
+    ``adsynctools`` on servers below the supported floor - every server that needed it."""
+    if method != "adsynctools":
+        return "global_settings" if method == "auto" else method
     parsed = version_tuple(version)
-    if parsed is None or parsed >= GLOBAL_SETTINGS_SINCE:
-        return "global_settings"
-    if tools_available:
-        return "adsynctools"
-    raise EntraConnectError(
-        f"{host} runs Entra Connect {version}, older than 2.x: install ADSyncTools for its staging functions, "
-        "or set method=global_settings to use the global setting anyway"
-    )
+    if parsed is None or parsed < MINIMUM_SUPPORTED_VERSION:
+        floor = ".".join(str(part) for part in MINIMUM_SUPPORTED_VERSION)
+        raise EntraConnectError(
+            f"Refusing method=adsynctools on {host}: it runs Entra Connect {version or 'of unknown version'}, below "
+            f"{floor}, where synchronization fails since 2026-09-30, and Microsoft withdrew the ADSyncTools staging "
+            f"workaround. Upgrade {host} to {floor} or later, then switch staging mode in the wizard (Configure "
+            "staging mode) or with method=global_settings."
+        )
+    if not tools_available:
+        raise EntraConnectError(
+            f"method=adsynctools, but the ADSyncTools staging functions are not available on {host}; "
+            "use method=global_settings (the ADSyncTools route is deprecated)"
+        )
+    return method
 
 
 def staging_change(facts: dict[str, Any], want: bool, force: bool, host: str, result: dict[str, Any]) -> bool:

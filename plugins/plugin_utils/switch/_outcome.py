@@ -11,7 +11,8 @@ later call never changes what an earlier one decided:
 2. after putting it back: may the former active server be promoted again (``restore_former``:
    only when the candidate is known to be in staging, or two servers could end up active)?
 3. after the restore: ``status``, ``failed`` and the operator ``message``;
-4. after the final read (``after``): exactly the candidate active and its export ran (``done``).
+4. after the final read (``after``): exactly the candidate active and its delta cycle exported
+   successfully on every connector, the Entra connector's among them (``done``).
 
 The safety choice of step 2 (DESIGN, "never two active servers"): when the candidate stops
 answering during or after its promotion, its state is unknown, so the former server is *not*
@@ -104,7 +105,7 @@ def switch_outcome(
         still = servers_by_role(mid)["active"]
         # A host without a reading after the demotion (its demotion failed and the play moved on
         # without it, as ansible-core 2.16 does in a block with a rescue) may still be active.
-        unread = [host for host, state in mid.items() if server_role(state) is None]
+        unread = [host for host, state in mid.items() if server_role(state) in (None, "service_stopped")]
         if still or unread:
             parts = [f"Still active after the demotion: {', '.join(still)}"] if still else []
             parts += [f"not read after the demotion (may still be active): {', '.join(unread)}"] if unread else []
@@ -192,21 +193,47 @@ def _rollback(outcome, candidate, former, promote, cycle, undo, restore) -> None
     outcome.update(status=status, failed=True, message=f"{head} {text}")
 
 
+def export_problems(exports: dict[str, str], info: dict[str, Any] | None) -> list[str]:
+    """Why the new active server's delta cycle does not show a successful export; empty when it does.
+
+    A delta cycle exports on every connector, the Entra connector first [SCH]: each connector the
+    server has (from its server_info result) must have an Export that succeeded, and the Entra
+    connector's must be among them. Without the server's connector list, every Export run found
+    must have succeeded.
+    """
+    info = info if isinstance(info, dict) else {}
+    connectors = [str(c.get("name")) for c in info.get("connectors") or [] if isinstance(c, dict)]
+    entra = info.get("entra_connector_name")
+    problems = []
+    if not exports:
+        return ["no Export run was found"]
+    if entra and entra not in exports:
+        problems.append(f"the Entra connector '{entra}' did not export")
+    missing = [c for c in connectors if c not in exports and c != entra]
+    if missing:
+        problems.append(f"no Export run on {', '.join(missing)}")
+    failed = [f"{c}: {r}" for c, r in sorted(exports.items()) if r != "success"]
+    if failed:
+        problems.append(f"Export did not succeed on {'; '.join(failed)}")
+    return problems
+
+
 def _confirm(outcome: dict[str, Any], candidate: str, after: dict[str, Any], exports_required: bool) -> None:
     active = servers_by_role(after)["active"]
     exports = outcome["exports"]
-    exported = bool(exports) and all(result == "success" for result in exports.values())
+    problems = export_problems(exports, after.get(candidate)) if exports_required else []
     outcome["active"] = active
-    if active == [candidate] and (exported or not exports_required):
+    if active == [candidate] and not problems:
         outcome.update(status="done", message=f"{candidate} is the only active server")
         return
     shown = ", ".join(f"{c}: {r}" for c, r in sorted(exports.items())) or "none"
+    why = f" ({'; '.join(problems)})" if problems else ""
     outcome.update(
         status="failed",
         failed=True,
         message=(
             f"After the switch, active: {', '.join(active) or 'none'} (expected {candidate}); "
-            f"export results of {candidate}: {shown}"
+            f"export results of {candidate}: {shown}{why}"
         ),
     )
 

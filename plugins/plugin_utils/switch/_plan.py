@@ -19,7 +19,10 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import InputError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import PromotionGates
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_role
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import (
+    SERVICE_STOPPED,
+    server_role,
+)
 
 #: Roles a host may declare (entra_connect_role).
 ROLES = ("active", "staging")
@@ -109,11 +112,23 @@ class Plan:
 
 
 def servers_by_role(actual: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
-    """Hosts (in the given order) that are active, staging, or not configured, from server_info results."""
-    roles: dict[str, list[str]] = {"active": [], "staging": [], "not_configured": []}
+    """Hosts (in the given order) that are active, staging, not configured, or unknown, from server_info results.
+
+    ``unknown``: no server read, or the ADSync service is not running (``service_stopped``). Such a
+    server is never "not configured": the playbooks build the servers that are, and building
+    over a live server whose service is stopped would run the installer and the wizard on it.
+    """
+    roles: dict[str, list[str]] = {"active": [], "staging": [], "not_configured": [], "unknown": []}
     for host, state in actual.items():
         role = server_role(state)
-        roles[role if role in ("active", "staging") else "not_configured"].append(host)
+        bucket = (
+            role
+            if role in ("active", "staging")
+            else "unknown"
+            if role in (None, SERVICE_STOPPED)
+            else "not_configured"
+        )
+        roles[bucket].append(host)
     return roles
 
 
@@ -184,6 +199,13 @@ def switch_plan(
         what = "installed but not configured" if role == "not_configured" else "not installed"
         if role is None:
             what = "unreadable (its server_info failed)"
+        if role == SERVICE_STOPPED:
+            what = (
+                "unreadable: its ADSync service is not running (wait for an upgrade or the wizard to finish, or start "
+                "the service)"
+            )
+            plan.refusal = f"{plan.candidate} is declared active but is {what}"
+            return plan
         plan.refusal = (
             f"{plan.candidate} is declared active but is {what}; build it first "
             "(playbooks add_staging_server or swing_migration)"

@@ -40,4 +40,20 @@ def upgrade_plan(actual: dict[str, dict[str, Any]], version: str) -> dict[str, A
         "switch": bool(active) and candidate is not None,
         "refusal": refusal,
         "message": message,
+        "auto_upgrade": auto_upgrade_notice(actual),
     }
+
+
+def auto_upgrade_notice(actual: dict[str, dict[str, Any]]) -> str:
+    """Each server's automatic-upgrade state, and how an automatic upgrade can race this rolling upgrade."""
+    states = {host: (info or {}).get("auto_upgrade_state") or "unknown" for host, info in actual.items()}
+    shown = ", ".join(f"{host}: {state}" for host, state in states.items()) or "no servers"
+    enabled = [host for host, state in states.items() if state == "Enabled"]
+    if not enabled:
+        return f"Automatic upgrade: {shown}."
+    return (
+        f"Automatic upgrade: {shown}. Microsoft upgrades servers with automatic upgrade Enabled on its own schedule "
+        f"(staging servers too): an automatic upgrade of {', '.join(enabled)} can start during this rolling "
+        "upgrade - stopping the sync service under a step, or taking a server past the declared version. For the "
+        "run, set it Disabled (hybrid_identity.entra_connect.auto_upgrade, state: disabled) and Enabled again after."
+    )

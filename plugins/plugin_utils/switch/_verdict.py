@@ -18,6 +18,9 @@ from typing import Any
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import PromotionGates
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._lifecycle import version_table
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_role
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._credentials import (
+    credential_reasons,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._health import health_gates
 
 SCHEMA_VERSION = 1
@@ -52,7 +55,9 @@ def verdict(
     now = now or datetime.now(UTC)
     reasons: list[str] = []
     role = server_role(info)
-    if role in (None, "not_installed", "not_configured"):
+    if role == "service_stopped":
+        reasons.append(f"{host} cannot be read: its ADSync service is not running; start it or let the upgrade finish")
+    elif role in (None, "not_installed", "not_configured"):
         reasons.append(f"{host} is not configured")
     if not info.get("idle"):
         reasons.append(f"{host} is busy (a sync cycle or run profile is in progress)")
@@ -73,6 +78,7 @@ def verdict(
     reasons.extend(counts)
     health = health_gates(host, info, now, model.max_sync_age_hours, table)
     reasons.extend(health["reasons"])
+    reasons.extend(credential_reasons(host, info, reference))
     return {
         "schema_version": SCHEMA_VERSION,
         "host": host,

@@ -39,7 +39,7 @@ def test_every_contract_helper_has_a_snake_case_twin():
 
 
 def test_check_fails_on_a_parse_error():
-    problems = problems_after("$runs.Add((ConvertTo-EntraConnectRunResult -Run $run))\n    }", "$runs.Add(", 1)
+    problems = problems_after("$runs.Add((ConvertTo-EntraConnectRunResult -Run $run))\n        }", "$runs.Add(", 1)
     assert rules(problems) == {"parse"}
 
 
@@ -94,7 +94,7 @@ def test_check_fails_on_a_parameter_missing_from_the_contract_helper():
     [
         (
             "Get-ADSyncRunProfileResult -NumberRequested $NumberRequested",
-            "Get-ADSyncRunProfileResult -Count $NumberRequested",
+            "Get-ADSyncRunProfileResult -NumberRequested $NumberRequested -Count $NumberRequested",
             "Get-ADSyncRunProfileResult has no parameter -count in the catalogue",
         ),
         (
@@ -201,3 +201,71 @@ def test_a_write_helper_without_confirm_preference_none_fails():
 def test_a_rule_helper_calling_an_uncatalogued_parameter_fails():
     found = problems_after("Remove-ADSyncRule -Identifier", "Remove-ADSyncRule -Force -Identifier")
     assert "Remove-ADSyncRule has no parameter -force in the catalogue" in [p.message for p in found]
+
+
+# Rules learnt from real servers (issue 16); each mutation of the real helper file must fail.
+@pytest.mark.parametrize(
+    ("old", "new", "rule", "message"),
+    [
+        (
+            "    if ($NumberRequested -gt 0) {\n        foreach ($run in @(Get-ADSyncRunProfileResult -NumberRequested "
+            "$NumberRequested)) {",
+            "    if ($true) {\n        foreach ($run in @(Get-ADSyncRunProfileResult -NumberRequested "
+            "$NumberRequested)) {",
+            "runhistory",
+            "Get-EntraConnectRunHistory feeds $NumberRequested to Get-ADSyncRunProfileResult -NumberRequested without "
+            "an 'if ($NumberRequested -gt 0)' guard",
+        ),
+        (
+            "Get-ADSyncRunProfileResult -NumberRequested $NumberRequested",
+            "Get-ADSyncRunProfileResult -NumberRequested 0",
+            "runhistory",
+            "Get-EntraConnectRunHistory calls Get-ADSyncRunProfileResult -NumberRequested 0",
+        ),
+        (
+            "Get-ADSyncRunProfileResult -NumberRequested $NumberRequested",
+            "Get-ADSyncRunProfileResult",
+            "runhistory",
+            "Get-EntraConnectRunHistory calls Get-ADSyncRunProfileResult without -NumberRequested",
+        ),
+        (
+            "@((Get-ADSyncGlobalSettings).Parameters | Where-Object -Property Name -EQ -Value "
+            "'Microsoft.Synchronize.StagingMode') | Select-Object -First 1",
+            "(Get-ADSyncGlobalSettings).Parameters['Microsoft.Synchronize.StagingMode']",
+            "globalparameters",
+            "Get-EntraConnectSyncStatus indexes .Parameters[...] (throws on a missing name)",
+        ),
+        (
+            "    $ErrorActionPreference = 'Stop'\n    $ConfirmPreference = 'None'\n"
+            "    $null = Import-EntraConnectADSync\n"
+            "    if ($PSCmdlet.ShouldProcess('automatic upgrade', $State)) {",
+            "    $ErrorActionPreference = 'Stop'\n    $null = Import-EntraConnectADSync\n"
+            "    if ($PSCmdlet.ShouldProcess('automatic upgrade', $State)) {",
+            "confirm",
+            "write helper Set-EntraConnectAutoUpgrade must set $ConfirmPreference = 'None'",
+        ),
+        (
+            "Get-CimInstance -ClassName Win32_Service -Filter \"Name='ADSync'\"",
+            "Get-CimInstance -ClassName Win32_Service -Filter \"Name='ADSync'\" -ErrorAction SilentlyContinue",
+            "silentread",
+            "private function silences Get-CimInstance (-ErrorAction SilentlyContinue)",
+        ),
+        (
+            '$lines = & $csexport $ConnectorName $xml "/f:$Filter" 2>&1',
+            '$lines = & $csexport $ConnectorName $xml "/f:$Filter"',
+            "native",
+            "Export-EntraConnectConnectorSpace runs a native program without capturing 2>&1",
+        ),
+        (
+            "        $ErrorActionPreference = 'Continue'\n        $lines = & $csexport",
+            "        $lines = & $csexport",
+            "native",
+            "makes its stderr terminating before $LASTEXITCODE is read",
+        ),
+    ],
+    ids=["unguarded-count", "literal-0", "omitted", "indexer", "confirm", "silenced-cim", "no-2>&1", "stop-on-stderr"],
+)
+def test_real_server_rules_fail_on_their_mutation(old, new, rule, message):
+    problems = problems_after(old, new)
+    assert rule in rules(problems), problems
+    assert any(message in p.message for p in problems if p.rule == rule), [p.message for p in problems]

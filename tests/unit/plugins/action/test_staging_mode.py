@@ -102,17 +102,37 @@ def test_staging_mode_reports_a_server_error_with_the_helper_name(backend, lab):
     assert staging_lines(lab) == []
 
 
-def test_staging_mode_adsynctools_method_needs_the_module(backend, lab):
+def test_staging_mode_adsynctools_is_deprecated_and_refused_below_the_floor(backend, lab):
+    old = {"entra_connect_lab_server": {"adsynctools": True, "version": "2.4.18.0"}}
     result, _unused = run_action(
-        StagingMode, {"state": "enabled", "method": "adsynctools"}, backend=backend, lab_dir=lab, host_vars=ACTIVE
+        StagingMode, {"state": "enabled", "method": "adsynctools"}, backend=backend, lab_dir=lab, host_vars=old
     )
     assert result["failed"] is True
+    assert result["msg"].startswith("Refusing method=adsynctools on aadc01: it runs Entra Connect 2.4.18.0, below")
+    assert "deprecated" in result["deprecations"][0]["msg"]
+    assert staging_lines(lab) == []
+    current = {"entra_connect_lab_server": {"adsynctools": False, "version": "2.5.190.0"}}
+    result, _unused = run_action(
+        StagingMode,
+        {"state": "enabled", "method": "adsynctools"},
+        backend=backend,
+        lab_dir=lab / "2",
+        host_vars=current,
+    )
     assert "ADSyncTools staging functions are not available on aadc01" in result["msg"]
-    tools = {"entra_connect_lab_server": {"adsynctools": True}}
+    tools = {"entra_connect_lab_server": {"adsynctools": True, "version": "2.5.190.0"}}
     done, _unused = run_action(
-        StagingMode, {"state": "enabled", "method": "adsynctools"}, backend=backend, lab_dir=lab / "2", host_vars=tools
+        StagingMode, {"state": "enabled", "method": "adsynctools"}, backend=backend, lab_dir=lab / "3", host_vars=tools
     )
     assert (done["changed"], done["staging_mode_enabled"], done["method"]) == (True, True, "adsynctools")
+    assert "deprecated" in done["deprecations"][0]["msg"]
+
+
+def test_a_raw_promotion_with_password_hash_sync_says_what_the_wizard_would_have_done(backend, lab):
+    staging = {"entra_connect_lab_server": {"staging": True}}
+    done, _unused = run_action(StagingMode, {"state": "disabled"}, backend=backend, lab_dir=lab, host_vars=staging)
+    assert done["changed"] is True and done.get("failed") is not True, done.get("msg")
+    assert any("enables password sync and password writeback" in w for w in done["warnings"])
 
 
 def test_journal_lines_are_json_with_the_documented_keys(backend, lab):

@@ -13,7 +13,7 @@ def test_sync_cycle_on_the_active_server_imports_syncs_and_exports(backend, lab,
     assert result.get("failed") is not True, result.get("msg")
     assert result["changed"] is True
     assert result["results"] == {
-        "contoso.com": {"Delta Import": "success", "Delta Synchronization": "success"},
+        "contoso.com": {"Delta Import": "success", "Delta Synchronization": "success", "Export": "success"},
         ENTRA: {"Delta Import": "success", "Delta Synchronization": "success", "Export": "success"},
     }
 

@@ -18,7 +18,20 @@ def test_servers_by_role_keeps_the_given_order():
     roles = FilterModule().filters()["servers_by_role"](
         {"aadc03": MISSING, "aadc02": STAGING, "aadc01": ACTIVE, "aadc04": BINARIES}
     )
-    assert roles == {"active": ["aadc01"], "staging": ["aadc02"], "not_configured": ["aadc03", "aadc04"]}
+    assert roles == {
+        "active": ["aadc01"],
+        "staging": ["aadc02"],
+        "not_configured": ["aadc03", "aadc04"],
+        "unknown": [],
+    }
+
+
+def test_a_server_whose_service_is_stopped_is_unknown_never_one_to_build():
+    stopped = {"installed": True, "configured": None, "engine_state": "service_stopped"}
+    roles = FilterModule().filters()["servers_by_role"](
+        {"aadc01": ACTIVE, "aadc02": stopped, "aadc03": {"failed": True}}
+    )
+    assert roles["not_configured"] == [] and roles["unknown"] == ["aadc02", "aadc03"]
 
 
 FILTERS = (

@@ -77,15 +77,23 @@ def test_prune_keeps_the_newest_and_zero_keeps_all(tmp_path):
     assert [p.name for p in store.backups(tmp_path)] == ["20261124T050000Z-2", "20261124T060000Z"]
 
 
-def test_settings_file_prefers_the_newest_on_demand_export(tmp_path):
-    for name in (
-        "Applied-SynchronizationPolicy-20261124-050245.JSON",
-        "Exported-SynchronizationPolicy-20261101-000000.json",
-        "Exported-SynchronizationPolicy-20261120-000000.json",
-        "Exported-SynchronizationPolicy-20261130-000000.txt",
-    ):
-        (tmp_path / name).write_text("{}")
+def write_at(folder, name, epoch):
+    (folder / name).write_text("{}")
+    os.utime(folder / name, (epoch, epoch))
+
+
+def test_settings_file_is_the_newest_by_time_and_warns_when_an_applied_file_is_newer(tmp_path):
+    write_at(tmp_path, "Exported-SynchronizationPolicy-20261101-000000.json", 1_000)
+    write_at(tmp_path, "Exported-SynchronizationPolicy-20261120-000000.json", 2_000)
+    write_at(tmp_path, "Exported-SynchronizationPolicy-20261130-000000.txt", 9_000)
+    write_at(tmp_path, "Applied-SynchronizationPolicy-20261124-050245.JSON", 1_500)
     assert store.settings_file(tmp_path) == str(tmp_path / "Exported-SynchronizationPolicy-20261120-000000.json")
+    assert store.settings_file_warning(tmp_path) is None
+    write_at(tmp_path, "Applied-SynchronizationPolicy-20261124-050245.JSON", 3_000)
+    assert store.settings_file(tmp_path) == str(tmp_path / "Applied-SynchronizationPolicy-20261124-050245.JSON")
+    warning = store.settings_file_warning(tmp_path)
+    assert "the wizard applied settings (Applied-SynchronizationPolicy-20261124-050245.JSON) after the last" in warning
+    assert "Exported-SynchronizationPolicy-20261120-000000.json" in warning
 
 
 def test_settings_file_falls_back_to_the_applied_policy_then_none(tmp_path):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._checks import built_server_problems
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._checks import (
+    build_steps,
+    built_server_problems,
+)
 
 NEW = {"installed": False, "configured": False, "staging_mode_enabled": None}
 
@@ -47,3 +50,42 @@ def test_every_difference_is_named():
     assert built_server_problems("aadc03", NEW, NEW, "2.5.190.0") == [
         "aadc03 has no configured sync engine after the wizard; finish the wizard on it"
     ]
+
+
+STOPPED = {"installed": True, "configured": None, "role": "service_stopped", "service": {"state": "Stopped"}}
+
+
+def test_a_server_whose_service_is_stopped_is_refused_never_built():
+    steps = build_steps("aadc02", {**STOPPED, "product_version": "2.5.190.0"}, "2.6.92.0")
+    assert steps["refusal"].startswith(
+        "aadc02: the ADSync service is Stopped, so whether its sync engine is configured"
+    )
+    assert (steps["new_server"], steps["install"]) == (False, False)
+    assert built_server_problems("aadc02", STOPPED, server(), "2.6.92.0")[0].startswith(
+        "aadc02: the ADSync service is not running after the wizard"
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "new_server", "install", "operator"),
+    [
+        ({"role": "not_installed", "product_version": None}, {"role": "not_configured"}, True, True, True),
+        ({"role": "staging", "product_version": "2.5.190.0"}, STOPPED, False, True, True),  # the upgrade window
+        (
+            {"role": "staging", "product_version": "2.6.92.0"},
+            {**server(version="2.6.92.0"), "role": "staging"},
+            False,
+            False,
+            False,
+        ),
+    ],
+    ids=["new", "upgrade-window", "done"],
+)
+def test_build_steps(before, after, new_server, install, operator):
+    steps = build_steps("aadc02", before, "2.6.92.0", after=after)
+    assert (steps["refusal"], steps["new_server"], steps["install"], steps["operator"]) == (
+        None,
+        new_server,
+        install,
+        operator,
+    )

@@ -84,9 +84,19 @@ def test_an_active_export_changes_the_tenant_and_the_threshold_stops_a_mass_dele
     for obj in sales[3:10]:
         controls.change_directory(lab, world_settings(), obj["anchor"], {}, op="delete")
     active.call("Start-EntraConnectSyncCycle", PolicyType="Delta")
-    runs = active.call("Get-EntraConnectRunHistory", NumberRequested=1)["runs"]
-    assert (runs[0]["run_profile_name"], runs[0]["result"]) == ("Export", "stopped-deletion-threshold-exceeded")
+    runs = active.call("Get-EntraConnectRunHistory", NumberRequested=2)["runs"]
+    exports = {r["connector_name"]: r["result"] for r in runs if r["run_profile_name"] == "Export"}
+    assert exports[ENTRA] == "stopped-deletion-threshold-exceeded"
     assert all(obj["anchor"] in controls.tenant(lab, world_settings()) for obj in sales[3:10])
+
+
+def test_an_active_delta_cycle_exports_on_every_connector_entra_first(tmp_path):
+    active = lab_server(tmp_path / "lab", "aadc01")
+    active.call("Start-EntraConnectSyncCycle", PolicyType="Delta")
+    runs = active.call("Get-EntraConnectRunHistory", NumberRequested=6)["runs"]
+    exports = [r["connector_name"] for r in reversed(runs) if r["run_profile_name"] == "Export"]
+    assert exports == [ENTRA, "contoso.com"]
+    assert all(r["result"] == "success" for r in runs)
 
 
 def test_an_ou_out_of_the_staging_scope_shows_as_pending_deletes_the_analyser_counts(tmp_path):

@@ -71,12 +71,19 @@ def test_server_rows_follow_servers_by_role():
         "version": "2.6.92.0",
         "staging_mode": False,
         "last_successful_sync": "2026-11-24T07:00:00Z",
+        "entra_credential_type": None,
     }
     assert server_row("b", None, info(None))["actual_role"] == "staging"
     assert server_row("c", "staging", info(None, installed=False, configured=False))["actual_role"] == "not_installed"
     assert server_row("d", "staging", info(None, configured=False))["actual_role"] == "not_configured"
     assert server_row("e", "staging", {"failed": True, "msg": "unreachable"})["actual_role"] == "unknown"
     assert server_row("f", "staging", None)["actual_role"] == "unknown"
+    stopped = info(None, configured=None)
+    assert server_row("g", "staging", stopped)["actual_role"] == "service_stopped"
+    assert (
+        server_row("h", "staging", {**info(None), "entra_credential_type": "ServiceAccount"})["entra_credential_type"]
+        == "ServiceAccount"
+    )
 
 
 def test_state_merges_calls_keeps_the_widest_kind_and_the_newest_sync(tmp_path):

@@ -15,21 +15,22 @@ STAGING = {**ACTIVE, "staging_mode_enabled": True, "staging_mode_global_setting"
 
 
 @pytest.mark.parametrize(
-    ("version", "tools", "method"),
-    [("2.4.18.0", False, "global_settings"), (None, False, "global_settings"), ("1.6.4.0", True, "adsynctools")],
+    ("version", "tools"), [("2.5.190.0", False), (None, False), ("1.6.4.0", True), ("2.4.18.0", True)]
 )
-def test_choose_method_auto_uses_the_global_setting_on_2x_and_adsynctools_before(version, tools, method):
-    assert choose_method("auto", version, tools, "aadc01") == method
+def test_choose_method_auto_is_always_the_global_setting(version, tools):
+    assert choose_method("auto", version, tools, "aadc01") == "global_settings"
 
 
-def test_choose_method_refuses_an_old_server_without_adsynctools():
-    with pytest.raises(EntraConnectError, match=r"^aadc01 runs Entra Connect 1\.6\.4\.0, older than 2\.x: "):
-        choose_method("auto", "1.6.4.0", False, "aadc01")
+@pytest.mark.parametrize("version", ["1.6.4.0", "2.4.18.0", "2.5.78.9", None])
+def test_choose_method_refuses_adsynctools_below_the_supported_floor(version):
+    with pytest.raises(EntraConnectError, match=r"^Refusing method=adsynctools on aadc01: .* below 2\.5\.79\.0"):
+        choose_method("adsynctools", version, True, "aadc01")
 
 
 def test_choose_method_adsynctools_needs_the_module_and_explicit_methods_stand():
     with pytest.raises(EntraConnectError, match=r"^method=adsynctools, but the ADSyncTools staging functions"):
-        choose_method("adsynctools", "2.4.18.0", False, "aadc01")
+        choose_method("adsynctools", "2.5.79.0", False, "aadc01")
+    assert choose_method("adsynctools", "2.5.190.0", True, "aadc01") == "adsynctools"
     assert choose_method("global_settings", "1.6.4.0", False, "aadc01") == "global_settings"
 
 

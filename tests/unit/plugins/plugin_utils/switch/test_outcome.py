@@ -169,3 +169,35 @@ def test_a_recovery_from_zero_active_says_how_it_recovered():
         "aadc02 is the only active server; recovered from zero active servers: verified against the backup of "
         "aadc01 taken while it was active (2026-12-01T10:00:00Z, /b/aadc01/20261201T100000Z)"
     )
+
+
+def read_after(exports_on=("contoso.com", "aad")):
+    """server_info results after the switch, with the candidate's connectors (Entra: aad)."""
+    state = after()
+    connectors = [{"name": "contoso.com"}, {"name": "aad"}]
+    state["aadc02"] = {**state["aadc02"], "connectors": connectors, "entra_connector_name": "aad"}
+    return state
+
+
+@pytest.mark.parametrize(
+    ("results", "problem"),
+    [
+        ({"contoso.com": {"Export": "success"}}, "the Entra connector 'aad' did not export"),
+        ({"aad": {"Export": "success"}}, "no Export run on contoso.com"),
+        (
+            {"aad": {"Export": "success"}, "contoso.com": {"Export": "completed-export-errors"}},
+            "Export did not succeed on contoso.com: completed-export-errors",
+        ),
+        ({"aad": {"Delta Import": "success"}}, "no Export run was found"),
+    ],
+    ids=["entra-missing", "ad-missing", "ad-failed", "none"],
+)
+def test_the_switch_is_done_only_when_every_connector_exported(results, problem):
+    out = switch_outcome(plan(), promote=OK, cycle={"changed": True, "results": results}, after=read_after())
+    assert (out["status"], out["failed"]) == ("failed", True)
+    assert problem in out["message"]
+
+
+def test_a_delta_cycle_that_exported_on_every_connector_is_done():
+    out = switch_outcome(plan(), promote=OK, cycle=EXPORTED, after=read_after())
+    assert (out["status"], out["failed"]) == ("done", False)

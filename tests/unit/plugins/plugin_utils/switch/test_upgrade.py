@@ -33,3 +33,12 @@ def test_a_rerun_after_the_upgrade_does_nothing():
 def test_a_lone_active_server_is_refused():
     plan = upgrade_plan({"a": server(False, "2.5.190.0")}, "2.6.92.0")
     assert plan["refusal"] == NO_STAGING and plan["switch"] is False
+
+
+def test_the_plan_reports_the_automatic_upgrade_state_and_the_race():
+    enabled = {**server(True, "2.5.190.0"), "auto_upgrade_state": "Enabled"}
+    disabled = {**server(False, "2.5.190.0"), "auto_upgrade_state": "Disabled"}
+    notice = upgrade_plan({"a": disabled, "b": enabled}, "2.6.92.0")["auto_upgrade"]
+    assert notice.startswith("Automatic upgrade: a: Disabled, b: Enabled.")
+    assert "an automatic upgrade of b can start during this rolling upgrade" in notice
+    assert upgrade_plan({"a": disabled}, "2.6.92.0")["auto_upgrade"] == "Automatic upgrade: a: Disabled."
