@@ -48,12 +48,8 @@ def verdict(
         reasons.append(f"{host} is not a staging server")
     if reference is None:
         reasons.append("no active server to compare with")
-    if config is not None and not config.get("gate", {}).get("passed", False):
-        for violation in config["gate"]["violations"]:
-            reasons.append(f"configuration: {violation['message']}")
-    if pending is not None and not pending.get("gate", {}).get("passed", False):
-        for violation in pending["gate"]["violations"]:
-            reasons.append(f"pending exports: {violation['message']}")
+    reasons.extend(gate_reasons("configuration", config))
+    reasons.extend(gate_reasons("pending exports", pending))
     counts = count_differences(info, reference, model.count_tolerance_percent) if reference else []
     reasons.extend(counts)
     newest = max((t for t in (parse_time(r.get("ended_at")) for r in info.get("runs", [])) if t), default=None)
@@ -78,6 +74,18 @@ def verdict(
         "configuration_differences": (config or {}).get("summary", {}).get("difference_count"),
         "sync_age_hours": age_hours,
     }
+
+
+def gate_reasons(label: str, result: dict[str, Any] | None) -> list[str]:
+    """The violations of one analysis's gate; an analysis that failed (no gate) blocks with its error."""
+    if result is None:
+        return []
+    gate = result.get("gate")
+    if not isinstance(gate, dict):
+        return [f"{label}: could not be checked: {result.get('msg') or 'the analysis returned no gate'}"]
+    if gate.get("passed", False):
+        return []
+    return [f"{label}: {violation['message']}" for violation in gate.get("violations", [])]
 
 
 def count_differences(info: dict[str, Any], reference: dict[str, Any], tolerance: float) -> list[str]:
