@@ -8,7 +8,6 @@ import pytest
 from lab_runs import make_inventory, never_two_active, reset, run_playbook, validate_summaries
 
 
-
 @pytest.fixture
 def lab(tmp_path):
     inventory = make_inventory(tmp_path)
