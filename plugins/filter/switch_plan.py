@@ -6,6 +6,7 @@ and servers_by_role (docs in the .yml files)."""
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._outcome import (
@@ -31,11 +32,17 @@ def _optional(value):
     return dict(value) if isinstance(value, dict) else None
 
 
-def _switch_plan(declared, actual, candidate=None, gates=None):
+def _switch_plan(declared, actual, candidate=None, gates=None, writeback_acknowledged=False):
     actual = _dict(actual, "the server_info results by host as 'actual'", "switch_plan")
     declared = _dict(declared or {}, "a dict of declared roles by host", "switch_plan")
     try:
-        return switch_plan(declared, actual, candidate or None, gates).to_dict()
+        acknowledged = boolean(writeback_acknowledged, strict=True)
+    except TypeError:
+        raise AnsibleFilterError(
+            f"switch_plan: writeback_acknowledged must be a boolean (true/false), got {writeback_acknowledged!r}"
+        ) from None
+    try:
+        return switch_plan(declared, actual, candidate or None, gates, acknowledged).to_dict()
     except EntraConnectError as err:
         raise AnsibleFilterError(f"switch_plan: {err.message}") from None
 

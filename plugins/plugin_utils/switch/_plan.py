@@ -25,6 +25,15 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.serv
 ROLES = ("active", "staging")
 STATUSES = ("refused", "nothing_to_do", "planned")
 NEVER_TWO = "a second active server; never allowed"
+#: The inventory/extra variable that acknowledges password writeback on the candidate.
+WRITEBACK_ACK = "entra_connect_password_writeback_acknowledged"
+WRITEBACK_REFUSAL = (
+    "{host} has password writeback enabled. The wizard, when it takes a server out of staging, also "
+    "configures password writeback on the tenant side (only one server can use it), and this switch "
+    "(a staging-mode change) does not. Take {host} out of staging in the wizard (Configure staging "
+    "mode), or, once you have handled password writeback yourself, set "
+    f"{WRITEBACK_ACK}=true (inventory or extra vars) and run again"
+)
 
 
 @dataclass
@@ -127,12 +136,16 @@ def switch_plan(
     actual: dict[str, dict[str, Any]],
     candidate: str | None = None,
     gates: dict[str, Any] | None = None,
+    writeback_acknowledged: bool = False,
 ) -> Plan:
     """The plan from the declared roles (or a ``candidate`` that overrides them) and server_info results.
 
     ``actual[host]`` holds at least ``installed``, ``configured`` and ``staging_mode_enabled``
     (or server_info's ``role``). ``gates`` (entra_connect_gates) are validated here so that a
-    misspelt gate refuses the switch before any change.
+    misspelt gate refuses the switch before any change. A candidate to promote with password
+    writeback enabled (server_info's ``password_writeback_enabled``) is refused here too, unless
+    ``writeback_acknowledged`` (``entra_connect_password_writeback_acknowledged``): the
+    staging_mode guard would refuse the promotion only after the active server was demoted.
     """
     hosts = list(actual)
     plan = Plan(hosts={host: HostActions() for host in hosts})
@@ -168,6 +181,9 @@ def switch_plan(
             plan.hosts[host].demote_first = True
         plan.steps = [{"action": "demote", "host": h, "why": NEVER_TWO} for h in [*others[1:], others[0]]]
         plan.steps.append({"action": "confirm_one_active", "host": plan.candidate})
+        return plan
+    if actual[plan.candidate].get("password_writeback_enabled") and not writeback_acknowledged:
+        plan.refusal = WRITEBACK_REFUSAL.format(host=plan.candidate)
         return plan
     # With one other active server, that one is the former active server; with several (never
     # allowed), the first is kept for restoring and every other one is demoted first.

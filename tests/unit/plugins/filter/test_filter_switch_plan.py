@@ -51,6 +51,20 @@ def test_switch_plan_takes_a_candidate_and_refuses_a_bad_gate_before_any_change(
         FILTERS["switch_plan"]({}, {"aadc01": ACTIVE}, candidate="aadc09")
 
 
+@pytest.mark.parametrize(("answer", "status"), [("false", "refused"), ("true", "planned"), (False, "refused")])
+def test_switch_plan_reads_a_survey_string_as_the_acknowledgement_it_spells(answer, status):
+    writeback = {**STAGING, "password_writeback_enabled": True}
+    plan = FILTERS["switch_plan"](
+        {"aadc01": "staging", "aadc02": "active"}, {"aadc01": ACTIVE, "aadc02": writeback}, writeback_acknowledged=answer
+    )
+    assert plan["status"] == status
+
+
+def test_switch_plan_refuses_an_acknowledgement_that_is_no_boolean():
+    with pytest.raises(AnsibleFilterError, match="writeback_acknowledged must be a boolean"):
+        FILTERS["switch_plan"]({"aadc01": "active"}, {"aadc01": ACTIVE}, writeback_acknowledged="maybe")
+
+
 def test_switch_outcome_reads_nulls_and_skipped_reads_as_not_yet_read():
     plan = _plan()
     nothing = {"aadc01": None, "aadc02": {"skipped": True}}
