@@ -43,6 +43,7 @@ LAB_VARS = (
     "entra_connect_lab_tenant_version",
     "entra_connect_lab_cycle_polls",
     "entra_connect_lab_operator",
+    "entra_connect_lab_writeback_groups",
 )
 BACKENDS = ("windows", "lab")
 DEFAULT_BACKEND = "windows"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import yaml
 from lab_runs import make_inventory, reset, run_playbook
 
@@ -45,3 +47,23 @@ def test_a_declined_acknowledgement_string_is_read_as_false(tmp_path):
     refused = run_playbook(inventory, "switch_roles", "-e", "entra_connect_password_writeback_acknowledged=false")
     assert refused.rc != 0 and "aadc02 has password writeback enabled." in refused.output
     assert changes(refused) == [] and refused.active() == {"aadc01"}
+
+
+def test_a_candidate_that_would_delete_written_back_groups_in_ad_is_blocked(tmp_path):
+    """Group writeback on the active server, not on the candidate: deletes pending on the AD connector."""
+    inventory = make_inventory(tmp_path, declared=SWITCH_TO_AADC02)
+    group_vars = inventory / "group_vars" / "all.yml"
+    group_vars.write_text(group_vars.read_text() + "entra_connect_lab_writeback_groups: 12\n")
+    set_lab_server(inventory, "aadc01", group_writeback=True)
+    assert reset(inventory).rc == 0
+    result = run_playbook(inventory, "switch_roles")
+    assert result.rc != 0
+    assert "pending exports: Gate max_deletes failed for connector 'contoso.com': 12 > limit 0" in result.output
+    assert result.active() == {"aadc01"}
+    assert [line for line in changes(result) if "staging_mode_enabled" in line["changes"]] == []
+    summary = json.loads(next((inventory / ".reports").glob("*/verify/aadc02/summary.json")).read_text())
+    assert summary["verdict"] == "blocked"
+    assert summary["connectors_checked"]["contoso.com"]["delete"] == 12
+    assert summary["connectors_checked"]["contoso.onmicrosoft.com - AAD"]["delete"] == 0
+    report = next((inventory / ".reports").glob("*/verify/aadc02/report.md")).read_text()
+    assert "Connectors checked by the gates, each on its own: contoso.com (delete 12)" in report

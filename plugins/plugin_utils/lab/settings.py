@@ -8,14 +8,16 @@ bad-promotion demo) is inventory, not code. They are separate from the declared 
 
 Host variables:
   entra_connect_lab_server   dict: installed, configured, version, staging, forests,
-                             excluded_containers, password_writeback, auto_upgrade, adsynctools,
+                             excluded_containers, password_writeback, group_writeback,
+                             auto_upgrade, adsynctools,
                              deletion_threshold, custom_rules, prerequisites (overrides of the
                              facts Get-EntraConnectPrerequisites reports)
   entra_connect_lab_faults   list of {helper, on_call, effect}
 World variables (the same for every host of the lab; set them in group_vars/all):
   entra_connect_lab_seed, entra_connect_lab_size {users, groups, contacts},
   entra_connect_lab_domain, entra_connect_lab_tenant, entra_connect_lab_tenant_version,
-  entra_connect_lab_cycle_polls, entra_connect_lab_operator (present|absent)
+  entra_connect_lab_cycle_polls, entra_connect_lab_operator (present|absent),
+  entra_connect_lab_writeback_groups (groups group writeback created on premises; lab/writeback.py)
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class ServerSettings:
     forests: tuple[str, ...] = ()
     excluded_containers: tuple[str, ...] = ()
     password_writeback: bool = False
+    group_writeback: bool = False
     auto_upgrade: str = "Enabled"
     adsynctools: bool = False
     deletion_threshold: int = 500
@@ -82,6 +85,8 @@ class WorldSettings:
     tenant_version: str = DEFAULT_VERSION
     cycle_polls: int = 2
     operator: str = "present"
+    #: Groups that group writeback created on premises (see lab/writeback.py).
+    writeback_groups: int = 0
 
     def key(self) -> dict[str, Any]:
         return {
@@ -92,6 +97,7 @@ class WorldSettings:
             "domain": self.domain,
             "tenant": self.tenant,
             "tenant_version": self.tenant_version,
+            "writeback_groups": self.writeback_groups,
         }
 
 
@@ -163,6 +169,7 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
         forests=tuple(reader.get(raw, "forests", list, [], where)),
         excluded_containers=tuple(reader.get(raw, "excluded_containers", list, [], where)),
         password_writeback=reader.get(raw, "password_writeback", bool, False, where),
+        group_writeback=reader.get(raw, "group_writeback", bool, False, where),
         auto_upgrade=auto_upgrade,
         adsynctools=reader.get(raw, "adsynctools", bool, False, where),
         deletion_threshold=reader.get(raw, "deletion_threshold", int, 500, where),
@@ -186,6 +193,7 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
         tenant_version=str(reader.get(hostvars, "entra_connect_lab_tenant_version", str, DEFAULT_VERSION, "vars")),
         cycle_polls=reader.get(hostvars, "entra_connect_lab_cycle_polls", int, 2, "vars"),
         operator=reader.get(hostvars, "entra_connect_lab_operator", str, "present", "vars"),
+        writeback_groups=reader.get(hostvars, "entra_connect_lab_writeback_groups", int, 0, "vars"),
     )
     if world.operator not in ("present", "absent"):
         reader.problems.append("vars.entra_connect_lab_operator must be present or absent")

@@ -17,6 +17,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.view import (
     SERVER_HEADER,
     TITLES,
+    connectors_text,
     gate_rows,
     headline,
     ignored_text,
@@ -166,10 +167,10 @@ def _verification(entry: dict[str, Any]) -> str:
     )
     parts.append(
         "<h3>Gates</h3><table><thead><tr><th>gate</th><th>limit</th><th>actual</th><th>result</th></tr></thead>"
-        f"<tbody>{body}</tbody></table><p>{escape(ignored_text(entry))}</p>"
+        f"<tbody>{body}</tbody></table><p>{escape(connectors_text(entry))}</p><p>{escape(ignored_text(entry))}</p>"
     )
     parts.append("<h3>Configuration differences</h3>" + _config(entry["config"]))
-    parts.append("<h3>Pending exports to Microsoft Entra ID</h3>" + _pending(entry["pending"]))
+    parts.append("<h3>Pending exports (every connector)</h3>" + _pending(entry["pending"]))
     if entry["files"]:
         links = "".join(f'<li><a href="{escape(f)}">{escape(f)}</a></li>' for f in entry["files"])
         parts.append(f"<h3>Files</h3><ul>{links}</ul>")

@@ -10,6 +10,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.view import (
     SERVER_HEADER,
     TITLES,
+    connectors_text,
     gate_rows,
     headline,
     ignored_text,
@@ -40,7 +41,7 @@ def _verification(entry: dict[str, Any], links_from: str = "") -> list[str]:
         lines += [""] + [f"- {r}" for r in entry["reasons"]]
     rows = [[r["gate"], r["limit"], r["actual"], "pass" if r["passed"] else "**FAIL**"] for r in gate_rows(entry)]
     lines += markdown_table(["gate", "limit", "actual", "result"], rows, "Gates")
-    lines += ["", ignored_text(entry)]
+    lines += ["", connectors_text(entry), "", ignored_text(entry)]
     config = entry["config"]
     if config is None:
         lines += ["", "Configuration: not compared."]

@@ -113,6 +113,18 @@ def plan_text(plan: dict[str, Any] | None) -> tuple[str, list[str]]:
     return f"Make {plan.get('candidate')} active:", steps
 
 
+def connectors_text(entry: dict[str, Any]) -> str:
+    """Which connectors' pending exports the gates ran on (to Entra ID and to on-premises AD)."""
+    checked = entry.get("connectors_checked")
+    if not checked:
+        return "Connectors checked by the gates: none (the pending exports were not analysed)."
+    parts = []
+    for name, operations in sorted(checked.items()):
+        counts = ", ".join(f"{op} {n}" for op, n in operations.items() if n) or "nothing pending"
+        parts.append(f"{name} ({counts})")
+    return "Connectors checked by the gates, each on its own: " + "; ".join(parts) + "."
+
+
 def ignored_text(entry: dict[str, Any]) -> str:
     """What the inventory told the gates to ignore."""
     gates = entry["gates"]

@@ -3,7 +3,8 @@
 """Is a staging server ready to be promoted? One verdict from every gate. For internal collection use only.
 
 Pure Python. Gates (DESIGN, "Gates before promotion"; each configurable, defaults strict):
-pending deletes <= min(deletion threshold, user limit) per connector; adds and updates under
+pending deletes <= min(deletion threshold, user limit) per connector, on every connector (the
+exports to Microsoft Entra ID and to on-premises AD, where writeback flows export); adds and updates under
 their limits; configuration differences empty or allow-listed (config_compare's own gate);
 connector object counts within a tolerance of the active server's; synchronised within N hours;
 no run in progress.
@@ -71,9 +72,18 @@ def verdict(
             "max_sync_age_hours": model.max_sync_age_hours,
         },
         "pending_operations": (pending or {}).get("summary", {}).get("operations"),
+        "connectors_checked": connectors_checked(pending),
         "configuration_differences": (config or {}).get("summary", {}).get("difference_count"),
         "sync_age_hours": age_hours,
     }
+
+
+def connectors_checked(pending: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Each connector whose pending exports the gates ran on, with its operations (None: not analysed)."""
+    connectors = ((pending or {}).get("summary") or {}).get("connectors")
+    if not isinstance(connectors, dict):
+        return None
+    return {name: dict(counts.get("operations") or {}) for name, counts in connectors.items()}
 
 
 def gate_reasons(label: str, result: dict[str, Any] | None) -> list[str]:

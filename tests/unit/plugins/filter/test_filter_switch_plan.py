@@ -55,7 +55,9 @@ def test_switch_plan_takes_a_candidate_and_refuses_a_bad_gate_before_any_change(
 def test_switch_plan_reads_a_survey_string_as_the_acknowledgement_it_spells(answer, status):
     writeback = {**STAGING, "password_writeback_enabled": True}
     plan = FILTERS["switch_plan"](
-        {"aadc01": "staging", "aadc02": "active"}, {"aadc01": ACTIVE, "aadc02": writeback}, writeback_acknowledged=answer
+        {"aadc01": "staging", "aadc02": "active"},
+        {"aadc01": ACTIVE, "aadc02": writeback},
+        writeback_acknowledged=answer,
     )
     assert plan["status"] == status
 
