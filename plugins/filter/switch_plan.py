@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, hybrid_identity.entra_connect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filter plugins of the switch: switch_plan, switch_outcome, switch_failure, upgrade_plan, inventory_problems
-and servers_by_role (docs in the .yml files)."""
+"""Filter plugins of the switch: switch_plan, switch_outcome, switch_failure, upgrade_plan, inventory_problems,
+inventory_scope and servers_by_role (docs in the .yml files)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.swit
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._plan import (
     inventory_problems,
+    inventory_scope_problem,
     servers_by_role,
     switch_plan,
 )
@@ -45,6 +46,13 @@ def _switch_plan(declared, actual, candidate=None, gates=None, writeback_acknowl
         return switch_plan(declared, actual, candidate or None, gates, acknowledged).to_dict()
     except EntraConnectError as err:
         raise AnsibleFilterError(f"switch_plan: {err.message}") from None
+
+
+def _inventory_scope(group, groups, targeted):
+    if not isinstance(group, str) or not group:
+        raise AnsibleFilterError(f"inventory_scope: entra_connect_group must be a group name, got {group!r}")
+    groups = _dict(groups, "the inventory's groups (groups)", "inventory_scope")
+    return inventory_scope_problem(group, groups, list(targeted or [])) or ""
 
 
 def _reads(value):
@@ -100,5 +108,6 @@ class FilterModule:
             "switch_failure": _switch_failure,
             "upgrade_plan": _upgrade_plan,
             "inventory_problems": _inventory_problems,
+            "inventory_scope": _inventory_scope,
             "servers_by_role": _servers_by_role,
         }

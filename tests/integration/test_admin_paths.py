@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 from lab_runs import make_inventory, reset, run_playbook
 
@@ -67,3 +68,51 @@ def test_a_candidate_that_would_delete_written_back_groups_in_ad_is_blocked(tmp_
     assert summary["connectors_checked"]["contoso.onmicrosoft.com - AAD"]["delete"] == 0
     report = next((inventory / ".reports").glob("*/verify/aadc02/report.md")).read_text()
     assert "Connectors checked by the gates, each on its own: contoso.com (delete 12)" in report
+
+
+@pytest.mark.parametrize("playbook", ["verify", "switch_roles", "swing_migration", "backup"])
+def test_a_misnamed_group_fails_naming_entra_connect_group(tmp_path, playbook):
+    inventory = make_inventory(tmp_path)
+    result = run_playbook(inventory, playbook, "-e", "entra_connect_group=entra_conect")
+    assert result.rc != 0
+    assert "The inventory group 'entra_conect' (entra_connect_group) does not exist in this inventory" in result.output
+    assert "groups in this inventory: entra_connect" in result.output
+    assert not (inventory / ".lab" / "journal.jsonl").exists()
+
+
+@pytest.mark.parametrize("playbook", ["switch_roles", "swing_migration", "verify"])
+def test_a_limit_that_splits_the_pair_is_refused_with_a_sentence(tmp_path, playbook):
+    inventory = make_inventory(tmp_path)
+    result = run_playbook(inventory, playbook, "--limit", "aadc01")
+    assert result.rc != 0
+    assert "HostVarsVars" not in result.output
+    assert "The limit leaves out aadc02, aadc03 of the group 'entra_connect' (entra_connect_group)." in result.output
+    assert "remove --limit" in result.output
+    assert not (inventory / ".lab" / "journal.jsonl").exists()
+
+
+def test_a_local_host_without_a_backend_is_told_which_variable_to_set(tmp_path):
+    inventory = make_inventory(tmp_path)
+    group_vars = inventory / "group_vars" / "all.yml"
+    group_vars.write_text(group_vars.read_text().replace("entra_connect_backend: lab\n", ""))
+    result = run_playbook(inventory, "verify")
+    assert result.rc != 0
+    assert "module interpreter" not in result.output
+    assert "sets no 'entra_connect_backend' and connects with ansible_connection=local" in result.output
+    assert "set entra_connect_backend: lab" in result.output
+
+
+def test_lab_runs_are_stamped_and_a_lab_host_with_ansible_host_is_warned(tmp_path):
+    inventory = make_inventory(tmp_path, declared={"aadc01": "active", "aadc02": "staging"})
+    host_vars = inventory / "host_vars" / "aadc02.yml"
+    host_vars.write_text(host_vars.read_text() + "ansible_host: aadc02.contoso.com\n")
+    assert reset(inventory).rc == 0
+    result = run_playbook(inventory, "verify")
+    assert result.rc == 0, result.output[-3000:]
+    assert "LAB (emulated) - declared active" in result.output
+    assert "aadc02 uses the lab backend (emulated servers on the controller), but sets ansible_host=" in result.output
+    assert "aadc01 uses the lab backend" not in result.output
+    run_dir = next((inventory / ".reports").glob("*/summary.json")).parent
+    assert json.loads((run_dir / "summary.json").read_text())["lab"] is True
+    html = (run_dir / "report.html").read_text()
+    assert html.index("LAB (emulated)") < html.index("<h1>")

@@ -21,6 +21,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
     gate_rows,
     headline,
     ignored_text,
+    lab_stamp,
     plan_text,
     server_rows,
 )
@@ -28,7 +29,9 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;
 padding:1.5rem;color:#1c1c1c;line-height:1.45}
-h1{font-size:1.5rem;margin:0 0 .25rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+h1{font-size:1.5rem;margin:0 0 .25rem}
+.lab{background:#fff4ce;border:2px solid #8a6d00;padding:.4rem .6rem}
+h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 .meta{color:#555;margin:0 0 1rem}
 .verdict{padding:1rem 1.25rem;border-radius:6px;border-left:8px solid;margin:1rem 0}
 .verdict strong{font-size:1.6rem;letter-spacing:.05em}
@@ -182,6 +185,7 @@ def render(summary: dict[str, Any]) -> str:
     title = f"Entra Connect {TITLES[summary['kind']]} {summary['run_id']}"
     banner, detail = headline(summary)
     reasons = _list(summary["reasons"]) if summary["reasons"] else ""
+    stamp = lab_stamp(summary)
     return "".join(
         [
             "<!DOCTYPE html>\n",
@@ -189,6 +193,7 @@ def render(summary: dict[str, Any]) -> str:
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
+            f'<p class="lab" id="lab"><strong>{escape(stamp)}</strong></p>' if stamp else "",
             f"<h1>{escape(title)}</h1>",
             f'<p class="meta">Generated {escape(summary["generated_at"])} by hybrid_identity.entra_connect; '
             'machine-readable: <a href="summary.json">summary.json</a>.</p>',

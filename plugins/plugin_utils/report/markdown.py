@@ -14,6 +14,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
     gate_rows,
     headline,
     ignored_text,
+    lab_stamp,
     plan_text,
     server_rows,
 )
@@ -92,8 +93,10 @@ def render(summary: dict[str, Any]) -> str:
     lines = [
         f"# Entra Connect {TITLES[summary['kind']]} {summary['run_id']}",
         "",
-        f"**{banner}** — {detail}",
     ]
+    if lab_stamp(summary):
+        lines += [f"> **{lab_stamp(summary)}**", ""]
+    lines += [f"**{banner}** — {detail}"]
     if summary["reasons"]:
         lines += [""] + [f"- {r}" for r in summary["reasons"]]
     lines += markdown_table(SERVER_HEADER, server_rows(summary), "Servers")

@@ -82,6 +82,8 @@ def server_row(host: str, declared: str | None, info: dict[str, Any] | None) -> 
         "staging_mode": None,
         "last_successful_sync": None,
     }
+    if isinstance(info, dict) and info.get("backend") in ("lab", "windows"):
+        row["backend"] = info["backend"]
     if not isinstance(info, dict) or "installed" not in info:
         return row
     row["actual_role"] = server_role(info) or "unknown"
@@ -207,6 +209,8 @@ def collect(run_dir: str, state: dict[str, Any], now: datetime | None = None) ->
         "servers": [state["servers"][h] for h in sorted(state["servers"])],
         "plan": plan,
         "verifications": verifications,
+        # A lab run is stamped LAB (emulated) in the report; pipelines read it here.
+        "lab": any(row.get("backend") == "lab" for row in state["servers"].values()),
     }
 
 

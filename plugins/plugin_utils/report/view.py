@@ -113,6 +113,17 @@ def plan_text(plan: dict[str, Any] | None) -> tuple[str, list[str]]:
     return f"Make {plan.get('candidate')} active:", steps
 
 
+LAB_STAMP = (
+    "LAB (emulated): these servers are the collection's emulation on the controller; no real server "
+    "was read or changed."
+)
+
+
+def lab_stamp(summary: dict[str, Any]) -> str | None:
+    """The stamp of a lab run (None for a run on real servers)."""
+    return LAB_STAMP if summary.get("lab") else None
+
+
 def connectors_text(entry: dict[str, Any]) -> str:
     """Which connectors' pending exports the gates ran on (to Entra ID and to on-premises AD)."""
     checked = entry.get("connectors_checked")

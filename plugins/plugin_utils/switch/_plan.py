@@ -124,6 +124,37 @@ def inventory_problems(declared: dict[str, Any], known_hosts: list[str] | None =
     return problems
 
 
+GROUP_VAR = "entra_connect_group"
+
+
+def inventory_scope_problem(group: str, groups: dict[str, list[str]], targeted: list[str]) -> str | None:
+    """Why a run on ``group`` would be wrong before it starts: no such group, an empty one, a --limit.
+
+    Args:
+        group: the inventory group of the sync servers (``entra_connect_group``).
+        groups: the inventory's groups and their hosts (Ansible's ``groups``).
+        targeted: the hosts the run targets after ``--limit`` (the first play's hosts).
+    """
+    members = list(groups.get(group) or [])
+    if not members:
+        known = sorted(g for g in groups if g not in ("all", "ungrouped")) or ["none"]
+        what = "is empty" if group in groups else "does not exist in this inventory"
+        return (
+            f"The inventory group '{group}' ({GROUP_VAR}) {what}, so this run would do nothing. Set "
+            f"{GROUP_VAR} to the group of your sync servers (groups in this inventory: {', '.join(known)}) "
+            "or put the servers in it. Nothing was changed."
+        )
+    left_out = [host for host in members if host not in set(targeted)]
+    if left_out:
+        return (
+            f"The limit leaves out {', '.join(left_out)} of the group '{group}' ({GROUP_VAR}). The servers "
+            "of a pair are checked and switched together: exactly one may be active, and every plan reads "
+            "every server, so a run on part of the pair could make two servers active or miss one. Run on "
+            "the whole group: remove --limit (in AWX, clear the job template's Limit). Nothing was changed."
+        )
+    return None
+
+
 def targeted_roles(hosts: list[str], candidate: str) -> dict[str, str]:
     """The declared roles of a switch to ``candidate`` (the upgrade's switches): it active, every other host staging."""
     if candidate not in hosts:
