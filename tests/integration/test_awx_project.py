@@ -84,6 +84,7 @@ def run_template(tmp: Path, project: Path, inventory: Path, playbook: str) -> tu
     template = TEMPLATES[playbook]
     extravars = {**SMALL, **(template.get("extra_vars") or {}), **survey_answers(template)}
     data = tmp / f"runner-{len(list(tmp.glob('runner-*')))}"
+    data.mkdir()
     result = ansible_runner.run(
         private_data_dir=str(data),
         project_dir=str(project),
