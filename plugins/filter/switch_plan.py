@@ -80,10 +80,21 @@ def _switch_outcome(plan, results=None):
     )
 
 
-def _switch_failure(plan, failed_result=None, verdict=None, step=None, lost=None):
+def _switch_failure(plan, failed_result=None, verdict=None, step=None, lost=None, tasks=None, results=None):
     plan = _dict(plan, "the switch_plan result", "switch_failure")
     lost = [str(h) for h in lost] if isinstance(lost, (list, tuple)) else None
-    return switch_failure(plan, _optional(failed_result), _optional(verdict), str(step) if step else None, lost)
+    failed_result = _optional(failed_result)
+    # The host that runs the rescue may not be the one whose task failed (any_errors_fatal): take
+    # the failed task and result of the host that has them (tasks, results: by host).
+    if not step and isinstance(tasks, dict):
+        for host in sorted(tasks):
+            task = tasks[host]
+            if isinstance(task, dict) and task.get("name"):
+                step = f"{task['name']}' on '{host}"
+                if not (failed_result or {}).get("msg"):
+                    failed_result = _optional((results or {}).get(host))
+                break
+    return switch_failure(plan, failed_result, _optional(verdict), str(step) if step else None, lost)
 
 
 def _upgrade_plan(actual, version):

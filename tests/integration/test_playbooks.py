@@ -29,7 +29,7 @@ def test_swing_migration_tells_the_story_and_a_rerun_changes_nothing(lab):
     assert all(counts.values()), counts
     # The first run folder is the swing migration's (run ids are UTC times).
     run = json.loads(sorted((lab / ".reports").glob("*/summary.json"))[0].read_text())
-    assert run["kind"] == "swing_migration" and run["verdict"] == "ready"
+    assert run["kind"] == "swing_migration" and run["verdict"] == "done"
     assert [e["status"] for e in run["events"]] == ["planned", "verified", "done"]
     assert {s["host"]: s["actual_role"] for s in run["servers"]} == {
         "aadc01": "staging",

@@ -22,6 +22,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
     headline,
     ignored_text,
     lab_stamp,
+    now_lines,
     plan_text,
     server_rows,
 )
@@ -37,6 +38,7 @@ h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 .verdict strong{font-size:1.6rem;letter-spacing:.05em}
 .v-ready{background:#e8f5e9;border-color:#2e7d32}.v-blocked,.v-failed{background:#ffebee;border-color:#c62828}
 .v-not_verified{background:#fff8e1;border-color:#f9a825}
+.v-done{background:#e8f5e9;border-color:#2e7d32}.v-no_change{background:#f5f5f5;border-color:#9e9e9e}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.92rem;max-width:100%}
 th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -195,6 +197,7 @@ def render(summary: dict[str, Any]) -> str:
             f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
             f'<p class="lab" id="lab"><strong>{escape(stamp)}</strong></p>' if stamp else "",
             f"<h1>{escape(title)}</h1>",
+            "".join(f'<p class="now">{escape(line)}</p>' for line in now_lines(summary)),
             f'<p class="meta">Generated {escape(summary["generated_at"])} by hybrid_identity.entra_connect; '
             'machine-readable: <a href="summary.json">summary.json</a>.</p>',
             f'<div class="verdict v-{escape(summary["verdict"])}" id="verdict"><strong>{escape(banner)}</strong>'

@@ -15,6 +15,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
     headline,
     ignored_text,
     lab_stamp,
+    now_lines,
     plan_text,
     server_rows,
 )
@@ -96,7 +97,8 @@ def render(summary: dict[str, Any]) -> str:
     ]
     if lab_stamp(summary):
         lines += [f"> **{lab_stamp(summary)}**", ""]
-    lines += [f"**{banner}** — {detail}"]
+    lines += [f"{line}  " for line in now_lines(summary)]
+    lines += ["", f"**{banner}** — {detail}"] if now_lines(summary) else [f"**{banner}** — {detail}"]
     if summary["reasons"]:
         lines += [""] + [f"- {r}" for r in summary["reasons"]]
     lines += markdown_table(SERVER_HEADER, server_rows(summary), "Servers")

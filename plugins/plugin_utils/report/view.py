@@ -9,7 +9,14 @@ from typing import Any
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import GATE_LIMITS
 
 TITLES = {"verify": "verification", "switch": "role switch", "swing_migration": "swing migration"}
-BANNERS = {"ready": "READY", "blocked": "BLOCKED", "failed": "FAILED", "not_verified": "NOT VERIFIED"}
+BANNERS = {
+    "ready": "READY",
+    "blocked": "BLOCKED",
+    "failed": "FAILED",
+    "done": "DONE",
+    "no_change": "NO CHANGE",
+    "not_verified": "NOT VERIFIED",
+}
 OUTCOMES = {
     "planned": "Planned; nothing was changed yet.",
     "awaiting_operator": "Waiting for the operator.",
@@ -117,6 +124,17 @@ LAB_STAMP = (
     "LAB (emulated): these servers are the collection's emulation on the controller; no real server "
     "was read or changed."
 )
+
+
+def now_lines(summary: dict[str, Any]) -> list[str]:
+    """What a report that is not READY starts with: what is active now, what changed in this run."""
+    now = summary.get("now")
+    if summary["verdict"] == "ready" or not now:
+        return []
+    active = ", ".join(now["active"]) or "no server"
+    unknown = f" ({', '.join(now['unknown'])} did not answer: state unknown)" if now["unknown"] else ""
+    changed = "; ".join(now["changes"]) or "no server changed its role"
+    return [f"Active now: {active}{unknown}.", f"Changed in this run: {changed}."]
 
 
 def lab_stamp(summary: dict[str, Any]) -> str | None:

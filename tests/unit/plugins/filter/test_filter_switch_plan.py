@@ -85,3 +85,15 @@ def test_switch_failure_and_upgrade_plan_wrappers():
     assert (plan["staging"], plan["active"], plan["candidate"]) == (["aadc02"], ["aadc01"], "aadc02")
     with pytest.raises(AnsibleFilterError, match="upgrade_plan expects the server_info results by host"):
         FILTERS["upgrade_plan"](["aadc01"], "2.5.190.0")
+
+
+def test_switch_failure_names_the_step_and_error_of_the_host_that_failed():
+    tasks = {"aadc01": None, "aadc02": {"name": "Promote the candidate"}}
+    results = {"aadc01": None, "aadc02": {"failed": True, "msg": "timeout waiting for an idle engine"}}
+    failure = FILTERS["switch_failure"](_plan(), {}, None, None, [], tasks=tasks, results=results)
+    assert failure["event"] == "step 'Promote the candidate' on 'aadc02' failed: timeout waiting for an idle engine"
+
+
+def test_switch_failure_says_the_report_path_once():
+    blocked = {"failed": True, "msg": "aadc02 is blocked: pending exports. Report: /r/1/report.html"}
+    assert FILTERS["switch_failure"](_plan(), blocked, None, "Stop")["message"] == "aadc02 is blocked: pending exports"
