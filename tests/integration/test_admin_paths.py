@@ -6,7 +6,7 @@ import json
 
 import pytest
 import yaml
-from lab_runs import make_inventory, reset, run_playbook
+from lab_runs import add_faults, make_inventory, reset, run_playbook
 
 SWITCH_TO_AADC02 = {"aadc01": "staging", "aadc02": "active"}
 
@@ -116,3 +116,32 @@ def test_lab_runs_are_stamped_and_a_lab_host_with_ansible_host_is_warned(tmp_pat
     assert json.loads((run_dir / "summary.json").read_text())["lab"] is True
     html = (run_dir / "report.html").read_text()
     assert html.index("LAB (emulated)") < html.index("<h1>")
+
+
+def test_a_report_after_a_failed_switch_shows_the_servers_as_read_after_the_failure(tmp_path):
+    """The candidate stops answering when it is promoted: its state is unknown, the former one demoted."""
+    inventory = make_inventory(tmp_path, declared=SWITCH_TO_AADC02)
+    assert reset(inventory).rc == 0
+    add_faults(inventory, "aadc02", [{"helper": "Set-EntraConnectStagingMode", "on_call": 1, "effect": "unreachable"}])
+    result = run_playbook(inventory, "switch_roles")
+    assert result.rc != 0
+    summary = json.loads(next((inventory / ".reports").glob("*/summary.json")).read_text())
+    roles = {s["host"]: s["actual_role"] for s in summary["servers"]}
+    assert roles == {"aadc01": "staging", "aadc02": "unknown"}, result.output[-3000:]
+    assert summary["now"]["unknown"] == ["aadc02"] and "aadc01: active -> staging" in summary["now"]["changes"]
+    report = next((inventory / ".reports").glob("*/report.md")).read_text()
+    assert report.split("\n")[4].startswith("Active now: no server (aadc02 did not answer: state unknown).")
+    assert "a step failed" not in report
+
+
+def test_a_failed_promotion_names_the_step_and_error(tmp_path):
+    inventory = make_inventory(tmp_path, declared=SWITCH_TO_AADC02)
+    assert reset(inventory).rc == 0
+    add_faults(inventory, "aadc02", [{"helper": "Set-EntraConnectStagingMode", "on_call": 1, "effect": "error"}])
+    result = run_playbook(inventory, "switch_roles")
+    assert result.rc != 0
+    assert result.active() == {"aadc01"}
+    summary = json.loads(next((inventory / ".reports").glob("*/summary.json")).read_text())
+    assert {s["host"]: s["actual_role"] for s in summary["servers"]} == {"aadc01": "active", "aadc02": "staging"}
+    assert summary["verdict"] == "failed"
+    assert "aadc01: active -> staging" not in summary["now"]["changes"]
