@@ -145,3 +145,18 @@ def test_a_failed_promotion_names_the_step_and_error(tmp_path):
     assert {s["host"]: s["actual_role"] for s in summary["servers"]} == {"aadc01": "active", "aadc02": "staging"}
     assert summary["verdict"] == "failed"
     assert "aadc01: active -> staging" not in summary["now"]["changes"]
+
+
+def test_the_advised_entra_connect_config_ignore_lets_an_expected_difference_pass(tmp_path):
+    inventory = make_inventory(tmp_path, declared=SWITCH_TO_AADC02)
+    set_lab_server(inventory, "aadc02", password_writeback=True)  # a global setting differs
+    assert reset(inventory).rc == 0
+    ack = "entra_connect_password_writeback_acknowledged=true"
+    blocked = run_playbook(inventory, "switch_roles", "-e", ack)
+    assert blocked.rc != 0
+    assert "add the category to entra_connect_config_ignore" in blocked.output
+    done = run_playbook(
+        inventory, "switch_roles", "-e", ack, "-e", '{"entra_connect_config_ignore": ["global_setting"]}'
+    )
+    assert done.rc == 0, done.output[-3000:]
+    assert done.active() == {"aadc02"}
