@@ -15,6 +15,7 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report import charts
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.view import (
+    SAMPLE_HEADER,
     SERVER_HEADER,
     TITLES,
     connectors_text,
@@ -24,6 +25,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
     lab_stamp,
     now_lines,
     plan_text,
+    sample_rows,
     server_rows,
 )
 
@@ -144,13 +146,9 @@ def _pending(pending: dict[str, Any] | None) -> str:
     parts.append("</div>")
     if pending["warnings"]:
         parts.append(_list(pending["warnings"]))
-    rows = [
-        [op, s.get("object_type"), s.get("dn"), ", ".join(s.get("attributes") or [])]
-        for op, samples in pending["samples"].items()
-        for s in samples
-    ]
+    rows = sample_rows(pending)
     if rows:
-        parts.append("<h4>Sample objects</h4>" + _table(["operation", "object type", "DN", "changed attributes"], rows))
+        parts.append("<h4>Sample objects</h4>" + _table(SAMPLE_HEADER, rows))
     return "".join(parts)
 
 

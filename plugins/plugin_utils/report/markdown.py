@@ -8,6 +8,7 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import markdown_table
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.view import (
+    SAMPLE_HEADER,
     SERVER_HEADER,
     TITLES,
     connectors_text,
@@ -17,6 +18,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
     lab_stamp,
     now_lines,
     plan_text,
+    sample_rows,
     server_rows,
 )
 
@@ -69,13 +71,9 @@ def _verification(entry: dict[str, Any], links_from: str = "") -> list[str]:
         if pending["top_attributes"]:
             rows = [[a["attribute"], a["objects"]] for a in pending["top_attributes"]]
             lines += markdown_table(["attribute", "objects"], rows, "Most-changed attributes")
-        samples = [
-            [op, s.get("object_type"), s.get("dn"), ", ".join(s.get("attributes") or [])]
-            for op, rows in pending["samples"].items()
-            for s in rows
-        ]
+        samples = sample_rows(pending)
         if samples:
-            lines += markdown_table(["operation", "object type", "DN", "changed attributes"], samples, "Sample objects")
+            lines += markdown_table(SAMPLE_HEADER, samples, "Sample objects")
     if entry["files"]:
         links = [(f.rsplit("/", 1)[-1], f.removeprefix(links_from)) for f in entry["files"]]
         lines += ["", "Files: " + ", ".join(f"[{name}]({target})" for name, target in links)]

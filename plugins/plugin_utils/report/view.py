@@ -137,6 +137,25 @@ def now_lines(summary: dict[str, Any]) -> list[str]:
     return [f"Active now: {active}{unknown}.", f"Changed in this run: {changed}."]
 
 
+SAMPLE_HEADER = ["operation", "object type", "user principal name", "display name", "DN", "changed attributes"]
+
+
+def sample_rows(pending: dict[str, Any]) -> list[list[Any]]:
+    """The sample objects of a pending-export analysis, named as people know them (UPN, display name)."""
+    return [
+        [
+            op,
+            s.get("object_type"),
+            s.get("user_principal_name") or "",
+            s.get("display_name") or "",
+            s.get("dn"),
+            ", ".join(s.get("attributes") or []),
+        ]
+        for op, rows in pending["samples"].items()
+        for s in rows
+    ]
+
+
 def lab_stamp(summary: dict[str, Any]) -> str | None:
     """The stamp of a lab run (None for a run on real servers)."""
     return LAB_STAMP if summary.get("lab") else None
