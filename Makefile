@@ -10,13 +10,17 @@ export ENTRA_CONNECT_CHROMIUM := $(CHROMIUM)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The demo's own venv: the runtime requirements only (requirements-demo.txt), not the test toolchain.
+DEMO_VENV := .venv-demo
+DEMO_BIN := $(DEMO_VENV)/bin
+DEMO_STAMP := $(DEMO_VENV)/.installed
 COLLECTION_LINK := .collections/ansible_collections/hybrid_identity/entra_connect
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # Tools find each other (ansible-lint runs ansible-playbook, molecule runs ansible-playbook).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv browser-deps test test-legs test-gates test-full lint ruff changelog ansible-lint sanity units pscheck molecule ee demo demo-bad clean bench lab-reset integration integration-matrix certification kill-sweep
+.PHONY: help venv demo-venv browser-deps test test-legs test-gates test-full lint ruff changelog ansible-lint sanity units pscheck molecule ee demo demo-bad clean bench lab-reset integration integration-matrix certification kill-sweep
 
 help:
 	@echo "make demo  - swing migration against the lab (emulated servers, no Windows)"
@@ -33,6 +37,17 @@ $(STAMP): requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+# `make demo` needs ansible-core and the controller's requirements only; the playbooks find the
+# collection through playbooks/collections/ (a link in git), so no collection link is made.
+demo-venv: $(DEMO_STAMP)
+
+$(DEMO_STAMP): requirements.txt requirements-demo.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: set PYTHON=/path/to/python3.11" >&2; exit 1; }
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_BIN)/python -m pip install --quiet --upgrade pip
+	$(DEMO_BIN)/python -m pip install --quiet -r requirements-demo.txt
 	touch $@
 
 # A relative link, so the checkout can move. Tools that walk the tree exclude .collections.
@@ -138,23 +153,24 @@ bench: venv
 
 # The swing migration rehearsal on the lab: reset, migrate from 2.5.190.0 so that aadc03 (new, 2.6.92.0) becomes
 # active, then show that switch_roles has nothing left to do.
-demo: venv
-	$(BIN)/ansible-playbook -i inventories/lab playbooks/lab_reset.yml
-	$(BIN)/ansible-playbook -i inventories/lab playbooks/swing_migration.yml
-	$(BIN)/ansible-playbook -i inventories/lab playbooks/switch_roles.yml
+demo: demo-venv
+	$(DEMO_BIN)/ansible-playbook -i inventories/lab playbooks/lab_reset.yml
+	$(DEMO_BIN)/ansible-playbook -i inventories/lab playbooks/swing_migration.yml
+	$(DEMO_BIN)/ansible-playbook -i inventories/lab playbooks/switch_roles.yml
 	@echo "make demo: aadc03 is active; reports in inventories/lab/.reports/, backups in inventories/lab/.backups/"
 
 # A bad promotion (the candidate lost an OU from its scope) stopped by the gates: exits non-zero.
-demo-bad: venv
-	$(BIN)/ansible-playbook -i inventories/lab-bad-promotion playbooks/lab_reset.yml
-	@if $(BIN)/ansible-playbook -i inventories/lab-bad-promotion playbooks/switch_roles.yml; then \
+demo-bad: demo-venv
+	$(DEMO_BIN)/ansible-playbook -i inventories/lab-bad-promotion playbooks/lab_reset.yml
+	@if $(DEMO_BIN)/ansible-playbook -i inventories/lab-bad-promotion playbooks/switch_roles.yml; then \
 		echo "make demo-bad: the bad promotion was NOT stopped" >&2; exit 2; fi; \
-	echo "make demo-bad: the gates stopped the promotion; see inventories/lab-bad-promotion/.reports/<run id>/report.html" >&2; \
+	report=$$(ls -td inventories/lab-bad-promotion/.reports/*/ | head -1)report.html; \
+	echo "make demo-bad: the gates stopped the promotion; see $$report" >&2; \
 	exit 1
 
 # Return the lab (inventories/lab) to the starting state its inventory describes.
-lab-reset: venv
-	$(BIN)/ansible-playbook -i inventories/lab playbooks/lab_reset.yml
+lab-reset: demo-venv
+	$(DEMO_BIN)/ansible-playbook -i inventories/lab playbooks/lab_reset.yml
 
 # Debian's chromium package for the browser test, installed when missing (as root, or with sudo).
 browser-deps:

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import (
+    EntraConnectAction,
+    lab_address_warning,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_facts
 
 
@@ -18,5 +21,10 @@ class ActionModule(EntraConnectAction):
         if params["run_history_count"] < 0:
             raise self.invalid("run_history_count", params["run_history_count"], "use 0 or more")
         state = self.ec_server.call("Get-EntraConnectServerState", RunHistoryCount=params["run_history_count"])
+        if self.ec_backend == "lab":
+            warning = lab_address_warning(self.ec_server.host, task_vars.get("ansible_host"))
+            if warning:
+                self._ec_notices["warnings"].append(warning)
         facts = server_facts(state)
-        return {"changed": False, **facts, "warnings": list(facts["server_warnings"])}
+        # backend: lab runs are stamped LAB (emulated) in the job output and the reports.
+        return {"changed": False, "backend": self.ec_backend, **facts, "warnings": list(facts["server_warnings"])}

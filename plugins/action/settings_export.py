@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ansible import constants as C
+
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._action import EntraConnectAction
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.backup import (
     backup_workspace,
@@ -27,7 +29,8 @@ class ActionModule(EntraConnectAction):
         server = self.ec_server
         host_dir = Path(self._loader.path_dwim(params["dest"])) / server.host
         exported = server.call("Export-EntraConnectServerConfiguration")
-        with backup_workspace(host_dir, check_mode) as archive:
+        # C.DEFAULT_LOCAL_TMP: the run's own local temp folder, removed when ansible-playbook ends.
+        with backup_workspace(host_dir, check_mode, Path(C.DEFAULT_LOCAL_TMP)) as archive:
             server.fetch_archive(exported, archive)
             stored = store_backup(host_dir, archive, exported, server.host, params["retention"], check_mode)
         return {"host": server.host, **stored}

@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, hybrid_identity.entra_connect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filter plugins of the switch: switch_plan, switch_outcome, switch_failure, upgrade_plan, inventory_problems
-and servers_by_role (docs in the .yml files)."""
+"""Filter plugins of the switch: switch_plan, switch_outcome, switch_failure, upgrade_plan, inventory_problems,
+inventory_scope and servers_by_role (docs in the .yml files)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.swit
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.switch._plan import (
     inventory_problems,
+    inventory_scope_problem,
     servers_by_role,
     switch_plan,
 )
@@ -43,7 +44,14 @@ def _optional(value):
 
 
 def _switch_plan(
-    declared, actual, candidate=None, gates=None, backup_dir=None, promote_without_reference=False, intent=None
+    declared,
+    actual,
+    candidate=None,
+    gates=None,
+    backup_dir=None,
+    promote_without_reference=False,
+    intent=None,
+    writeback_acknowledged=False,
 ):
     actual = _dict(actual, "the server_info results by host as 'actual'", "switch_plan")
     declared = _dict(declared or {}, "a dict of declared roles by host", "switch_plan")
@@ -54,14 +62,29 @@ def _switch_plan(
             f"Invalid value given for 'entra_connect_promote_without_reference': {promote_without_reference!r}; "
             "use true or false"
         ) from None
+    try:
+        acknowledged = boolean(writeback_acknowledged, strict=True)
+    except TypeError:
+        raise AnsibleFilterError(
+            f"switch_plan: writeback_acknowledged must be a boolean (true/false), got {writeback_acknowledged!r}"
+        ) from None
     # Read only when it matters: with no active server, the newest backup of an active one is the reference.
     reference = None
     if backup_dir and not servers_by_role(actual)["active"]:
         reference = last_active_backup(str(backup_dir), sorted(actual))
     try:
-        return switch_plan(declared, actual, candidate or None, gates, reference, accepted, _optional(intent)).to_dict()
+        return switch_plan(
+            declared, actual, candidate or None, gates, reference, accepted, _optional(intent), acknowledged
+        ).to_dict()
     except EntraConnectError as err:
         raise AnsibleFilterError(f"switch_plan: {err.message}") from None
+
+
+def _inventory_scope(group, groups, targeted):
+    if not isinstance(group, str) or not group:
+        raise AnsibleFilterError(f"inventory_scope: entra_connect_group must be a group name, got {group!r}")
+    groups = _dict(groups, "the inventory's groups (groups)", "inventory_scope")
+    return inventory_scope_problem(group, groups, list(targeted or [])) or ""
 
 
 def _reads(value):
@@ -90,10 +113,21 @@ def _switch_outcome(plan, results=None):
     )
 
 
-def _switch_failure(plan, failed_result=None, verdict=None, step=None, lost=None):
+def _switch_failure(plan, failed_result=None, verdict=None, step=None, lost=None, tasks=None, results=None):
     plan = _dict(plan, "the switch_plan result", "switch_failure")
     lost = [str(h) for h in lost] if isinstance(lost, (list, tuple)) else None
-    return switch_failure(plan, _optional(failed_result), _optional(verdict), str(step) if step else None, lost)
+    failed_result = _optional(failed_result)
+    # The host that runs the rescue may not be the one whose task failed (any_errors_fatal): take
+    # the failed task and result of the host that has them (tasks, results: by host).
+    if not step and isinstance(tasks, dict):
+        for host in sorted(tasks):
+            task = tasks[host]
+            if isinstance(task, dict) and task.get("name"):
+                step = f"{task['name']}' on '{host}"
+                if not (failed_result or {}).get("msg"):
+                    failed_result = _optional((results or {}).get(host))
+                break
+    return switch_failure(plan, failed_result, _optional(verdict), str(step) if step else None, lost)
 
 
 def _upgrade_plan(actual, version):
@@ -154,5 +188,6 @@ class FilterModule:
             "switch_failure": _switch_failure,
             "upgrade_plan": _upgrade_plan,
             "inventory_problems": _inventory_problems,
+            "inventory_scope": _inventory_scope,
             "servers_by_role": _servers_by_role,
         }

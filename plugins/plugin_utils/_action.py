@@ -44,14 +44,37 @@ LAB_VARS = (
     "entra_connect_lab_cycle_polls",
     "entra_connect_lab_operator",
     "entra_connect_lab_wizard_reads",
+    "entra_connect_lab_writeback_groups",
 )
 BACKENDS = ("windows", "lab")
 DEFAULT_BACKEND = "windows"
 
 
-def resolve_backend_name(value: Any, host: str) -> str:
-    """Return the backend name for ``host`` from the ``entra_connect_backend`` variable value."""
+def lab_address_warning(host: str, address: Any) -> str | None:
+    """The warning for a lab host that names a real address (a copied lab inventory pointed at servers)."""
+    if address in (None, "", host):
+        return None
+    return (
+        f"{host} uses the lab backend (emulated servers on the controller), but sets ansible_host={address}: "
+        "nothing on that machine is read or changed, and this run rehearses nothing real. Remove ansible_host "
+        f"from the lab inventory, or set {BACKEND_VAR}: windows to work on the real server."
+    )
+
+
+def resolve_backend_name(value: Any, host: str, connection: str | None = None) -> str:
+    """Return the backend name for ``host`` from the ``entra_connect_backend`` variable value.
+
+    A host without the variable that connects locally is a mistake, not a Windows server: the
+    default backend would fail later with "module interpreter 'powershell' was not found".
+    """
     if value is None or value == "":
+        if connection == "local":
+            raise EntraConnectError(
+                f"{host} sets no '{BACKEND_VAR}' and connects with ansible_connection=local, but the default "
+                f"backend ({DEFAULT_BACKEND}) runs PowerShell on a Windows server over winrm, psrp or ssh. For the "
+                f"emulated lab set {BACKEND_VAR}: lab (inventories/lab/group_vars/all.yml does); for a real server "
+                "set ansible_connection to winrm, psrp or ssh. Nothing was changed."
+            )
         return DEFAULT_BACKEND
     if not isinstance(value, str) or value not in BACKENDS:
         raise EntraConnectError(
@@ -130,7 +153,7 @@ class EntraConnectAction(ActionBase):
         host = task_vars.get("inventory_hostname", "?")
         raw = task_vars.get(BACKEND_VAR)
         value = self._templar.template(raw) if raw is not None else None
-        return resolve_backend_name(value, host)
+        return resolve_backend_name(value, host, getattr(self._connection, "transport", None))
 
     def invalid(self, name: str, value: Any, fix: str) -> EntraConnectError:
         """The error for a bad option value, worded like ansible.windows: name, value, fix."""

@@ -48,6 +48,7 @@ TARGETS = {
     "filter/upgrade_plan": ("localhost", "lab"),
     "filter/import_tasks": ("aadc01:aadc02", "lab"),
     "filter/inventory_problems": ("entra_connect", "lab"),
+    "filter/inventory_scope": ("entra_connect", "lab"),
     "filter/servers_by_role": ("entra_connect", "lab"),
     "filter/switch_plan": ("localhost", "lab"),
     "filter/sync_rules_targets": ("aadc01:aadc02", "lab"),

@@ -88,11 +88,11 @@ def lab_report(tmp_path: Path, source: str, playbook: str, succeeds: bool) -> Pa
     return next((inventory / ".reports").glob("*/report.html"))
 
 
-def test_the_lab_demo_report_reads_ready_in_chromium(tmp_path, browser):
+def test_the_lab_demo_report_reads_done_in_chromium(tmp_path, browser):
     report = lab_report(tmp_path, "lab", "swing_migration", succeeds=True)
     context, page, requests, console = open_report(browser, report, "swing-migration-ready")
     try:
-        assert_verdict(page, "READY", "aadc03 is the only active server")
+        assert_verdict(page, "DONE", "aadc03 is the only active server")
         assert [c["label"] for c in visible_charts(page)] == [
             "Pending exports per operation",
             "Pending exports per object type",

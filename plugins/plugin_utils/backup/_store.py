@@ -192,18 +192,27 @@ def prune(host_dir: Path, retention: int) -> list[str]:
 
 
 @contextmanager
-def backup_workspace(host_dir: Path, check_mode: bool) -> Iterator[Path]:
-    """Yield the path to fetch the archive to, in a workspace removed at the end.
+def backup_workspace(host_dir: Path, check_mode: bool, run_tmp: Path | None = None) -> Iterator[Path]:
+    """Yield the path to fetch the archive to, in a workspace.
 
-    The workspace sits beside the backups (so one rename commits a backup); in check mode it is
-    in the system temp folder and ``host_dir`` is not created.
+    The workspace sits beside the backups (so one rename commits a backup) and is removed at the
+    end. In check mode ``host_dir`` is not created: the workspace is made in ``run_tmp`` (the
+    run's local temp folder, which ansible-playbook removes when the run ends) and is kept after a
+    successful rehearsal, because the ``settings_file`` a check-mode export returns lives in it
+    and the later tasks of the same check-mode run (the build's import_settings) read it. A failed
+    rehearsal removes its workspace at once.
     """
     if not check_mode:
         host_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".settings_export-", dir=None if check_mode else host_dir))
+    work = Path(tempfile.mkdtemp(prefix=".settings_export-", dir=run_tmp if check_mode else host_dir))
     try:
         yield work / ARCHIVE
-    finally:
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    if check_mode:
+        (work / ARCHIVE).unlink(missing_ok=True)
+    else:
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -245,6 +254,7 @@ def store_backup(
                 "changed": bool(removed),
                 **result,
                 "path": str(newest),
+                "content_path": str(newest),
                 "settings_file": settings_file(newest),
                 **rules_files(newest),
                 "removed": removed,
@@ -259,6 +269,7 @@ def store_backup(
                 "changed": True,
                 **result,
                 "removed": [],
+                "content_path": str(content),
                 "settings_file": settings_file(content),
                 "rules_file": None,
                 "rules_script": None,
@@ -273,6 +284,7 @@ def store_backup(
             "changed": True,
             **result,
             "removed": removed,
+            "content_path": str(target),
             "settings_file": settings_file(target),
             **rules_files(target),
             "manifest": written,

@@ -205,6 +205,9 @@ class Analysis:
                     "connector": connector,
                     "dn": delta.dn or obj.dn,
                     "object_type": obj.object_type,
+                    # The names people know the object by (the Entra DN is CN={GUID}).
+                    "user_principal_name": obj.identity.get("userPrincipalName") or None,
+                    "display_name": obj.identity.get("displayName") or None,
                     "attributes": sorted(c.name for c in changes),
                 }
             )

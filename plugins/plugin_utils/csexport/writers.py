@@ -22,6 +22,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._fil
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._gates import gate_failure
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import analyse
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.files import (
+    file_mode,
     markdown_header,
     markdown_table,
     md_text,
@@ -92,6 +93,7 @@ class StreamingReport:
         written = write_files(self.dest, {"summary.json": to_json(result), "report.md": markdown})
         for name, (tmp, _handle) in self._files.items():
             final = os.path.join(self.dest, name)
+            os.chmod(tmp, file_mode(name))
             os.replace(tmp, final)
             written.append(final)
         self._files = {}
@@ -177,6 +179,7 @@ def analyse_with_report(
             for source, name in evidence:
                 target = os.path.join(dest, name)
                 shutil.copyfile(source, target)
+                os.chmod(target, file_mode(name))
                 result["report_files"].append(target)
     finally:
         if report:

@@ -27,6 +27,7 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab 
     journal,
     remote,
     wizard,
+    writeback,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import rules as lab_rules
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import server as lab
@@ -299,6 +300,10 @@ class LabHelpers:
                 scoped = engine.scoped_directory(world, sync.ad_revision or 0, excluded)
                 desired = engine.project(scoped, str(server.running_version))
                 current = world.tenant(sync.tenant_revision)
+        elif Filter == "x":
+            pending = server.pending_on(ConnectorName)
+            if pending:
+                current = writeback.written_back_groups(world.settings.writeback_groups, world.settings.domain)
         elif Filter == "m":
             section = "pending-import"
             if entra:

@@ -162,6 +162,8 @@ class SyncState:
     ad_revision: int | None = None
     tenant_revision: int | None = None
     pending: list[dict[str, Any]] = field(default_factory=list)
+    #: The pending exports on the writeback forest's AD connector (lab/writeback.py).
+    ad_pending: list[dict[str, Any]] = field(default_factory=list)
     ad_count: int = 0
     joined_count: int = 0
 
@@ -295,18 +297,26 @@ class LabServer:
         ad = [Connector.active_directory(f, connector_guid(self.host, f)) for f in self.forests or []]
         return [*ad, Connector.entra(str(self.tenant))]
 
-    def statistics(self) -> dict[str, dict[str, int]]:
-        """Per connector, as Get-ADSyncConnectorStatistics: pending exports sit on the Entra connector."""
+    def pending_on(self, connector: str) -> list[dict[str, Any]]:
+        """The pending exports of one connector: the Entra connector's, or the writeback forest's (the first)."""
         require(self.sync is not None, "self.sync is not None")
-        counts = operation_counts(self.sync.pending)
+        names = self.connector_names()
+        if connector == names[-1]:
+            return self.sync.pending
+        return self.sync.ad_pending if connector == names[0] else []
+
+    def statistics(self) -> dict[str, dict[str, int]]:
+        """Per connector, as Get-ADSyncConnectorStatistics: the pending exports of each connector."""
+        require(self.sync is not None, "self.sync is not None")
         names = self.connector_names()
         stats = {}
         for name in names:
             entra = name == names[-1]
+            counts = operation_counts(self.pending_on(name))
             stats[name] = {
-                "export_add_count": counts["add"] if entra else 0,
-                "export_update_count": counts["update"] if entra else 0,
-                "export_delete_count": counts["delete"] if entra else 0,
+                "export_add_count": counts["add"],
+                "export_update_count": counts["update"],
+                "export_delete_count": counts["delete"],
                 "import_add_count": 0,
                 "import_update_count": 0,
                 "import_delete_count": 0,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import clock, engine
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import clock, engine, writeback
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import rules as lab_rules
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.errors import require
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.models import (
@@ -118,6 +118,7 @@ def configure(
         "Microsoft.OptionalFeature.ExportDeletionThreshold": "True",
         "Microsoft.OptionalFeature.ExportDeletionThresholdValue": str(s.deletion_threshold),
         "Microsoft.OptionalFeature.PasswordWriteback": str(bool(s.password_writeback)),
+        writeback.GROUP_WRITEBACK: str(bool(s.group_writeback)),
         "Microsoft.OptionalFeature.AutoUpgradeState": s.auto_upgrade,
     }
     server.policy_applied_at = clock.now()
@@ -178,6 +179,11 @@ def run_step(server: LabServer, world: engine.World, connector: str, profile: st
         )
         current = world.tenant(sync.tenant_revision) if sync.tenant_revision is not None else {}
         sync.pending = engine.pending_exports(desired, current, version)
+        sync.ad_pending = writeback.ad_pending(
+            (server.global_parameters or {}).get(writeback.GROUP_WRITEBACK) == "True",
+            world.settings.writeback_groups,
+            world.settings.domain,
+        )
         sync.joined_count = len(set(desired) & set(current))
         counters.update(engine.operation_counts(sync.pending))
     elif profile == "Export":

@@ -8,7 +8,8 @@ bad-promotion demo) is inventory, not code. They are separate from the declared 
 
 Host variables:
   entra_connect_lab_server   dict: installed, configured, version, staging, forests,
-                             excluded_containers, password_writeback, auto_upgrade, adsynctools,
+                             excluded_containers, password_writeback, group_writeback,
+                             auto_upgrade, adsynctools,
                              deletion_threshold, custom_rules (rules-as-data, see syncrules/_model.py;
                              connector defaults to the first forest), disabled_standard_rules
                              (names), service (Running|Stopped), entra_credential
@@ -23,6 +24,7 @@ World variables (the same for every host of the lab; set them in group_vars/all)
   entra_connect_lab_domain, entra_connect_lab_tenant, entra_connect_lab_tenant_version,
   entra_connect_lab_cycle_polls, entra_connect_lab_operator (present|absent),
   entra_connect_lab_wizard_reads (reads the operator's wizard step takes; default 1)
+  entra_connect_lab_writeback_groups (groups group writeback created on premises; lab/writeback.py)
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class ServerSettings:
     forests: tuple[str, ...] = ()
     excluded_containers: tuple[str, ...] = ()
     password_writeback: bool = False
+    group_writeback: bool = False
     auto_upgrade: str = "Enabled"
     adsynctools: bool = False
     deletion_threshold: int = 500
@@ -109,6 +112,8 @@ class WorldSettings:
     #: How many server reads the operator's wizard step takes once its files are in place (the
     #: reads before the last one see the wizard still running: on an upgrade, the service stopped).
     wizard_reads: int = 1
+    #: Groups that group writeback created on premises (see lab/writeback.py).
+    writeback_groups: int = 0
 
     def key(self) -> dict[str, Any]:
         return {
@@ -119,6 +124,7 @@ class WorldSettings:
             "domain": self.domain,
             "tenant": self.tenant,
             "tenant_version": self.tenant_version,
+            "writeback_groups": self.writeback_groups,
         }
 
 
@@ -199,6 +205,7 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
         forests=tuple(reader.get(raw, "forests", list, [], where)),
         excluded_containers=tuple(reader.get(raw, "excluded_containers", list, [], where)),
         password_writeback=reader.get(raw, "password_writeback", bool, False, where),
+        group_writeback=reader.get(raw, "group_writeback", bool, False, where),
         auto_upgrade=auto_upgrade,
         adsynctools=reader.get(raw, "adsynctools", bool, False, where),
         deletion_threshold=reader.get(raw, "deletion_threshold", int, 500, where),
@@ -238,6 +245,7 @@ def read_settings(host: str, hostvars: dict[str, Any]) -> LabSettings:
         cycle_polls=reader.get(hostvars, "entra_connect_lab_cycle_polls", int, 2, "vars"),
         operator=reader.get(hostvars, "entra_connect_lab_operator", str, "present", "vars"),
         wizard_reads=reader.get(hostvars, "entra_connect_lab_wizard_reads", int, 1, "vars"),
+        writeback_groups=reader.get(hostvars, "entra_connect_lab_writeback_groups", int, 0, "vars"),
     )
     if world.wizard_reads < 1:
         reader.problems.append("vars.entra_connect_lab_wizard_reads must be 1 or more")

@@ -74,8 +74,20 @@ def safe_cell(value: Any) -> str:
     return value
 
 
+#: Reports are read by the admins who open them from a share; the CSV tables (and the csexport
+#: XML kept as evidence) list directory objects row by row (names, DNs, attribute values), so only
+#: the account that ran the job may read them.
+REPORT_MODE = 0o644
+DIRECTORY_DATA_MODE = 0o600
+
+
+def file_mode(name: str) -> int:
+    """The mode of a report file: 0600 for the files that hold directory data, 0644 for the rest."""
+    return DIRECTORY_DATA_MODE if name.lower().endswith((".csv", ".xml")) else REPORT_MODE
+
+
 def write_files(dest: str, files: dict[str, str]) -> list[str]:
-    """Write ``name -> text`` into ``dest`` atomically; return the written paths."""
+    """Write ``name -> text`` into ``dest`` atomically, with :func:`file_mode`; return the written paths."""
     try:
         os.makedirs(dest, exist_ok=True)
     except OSError as err:
@@ -89,6 +101,7 @@ def write_files(dest: str, files: dict[str, str]) -> list[str]:
             encoding = "utf-8-sig" if name.endswith(".csv") else "utf-8"
             with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
                 handle.write(text)
+            os.chmod(tmp, file_mode(name))
             os.replace(tmp, final)
         except OSError as err:
             if os.path.exists(tmp):

@@ -15,12 +15,17 @@ from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report import charts
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.view import (
+    SAMPLE_HEADER,
     SERVER_HEADER,
     TITLES,
+    connectors_text,
     gate_rows,
     headline,
     ignored_text,
+    lab_stamp,
+    now_lines,
     plan_text,
+    sample_rows,
     server_rows,
     support_notes,
 )
@@ -28,12 +33,15 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;
 padding:1.5rem;color:#1c1c1c;line-height:1.45}
-h1{font-size:1.5rem;margin:0 0 .25rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+h1{font-size:1.5rem;margin:0 0 .25rem}
+.lab{background:#fff4ce;border:2px solid #8a6d00;padding:.4rem .6rem}
+h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 .meta{color:#555;margin:0 0 1rem}
 .verdict{padding:1rem 1.25rem;border-radius:6px;border-left:8px solid;margin:1rem 0}
 .verdict strong{font-size:1.6rem;letter-spacing:.05em}
 .v-ready{background:#e8f5e9;border-color:#2e7d32}.v-blocked,.v-failed{background:#ffebee;border-color:#c62828}
 .v-not_verified{background:#fff8e1;border-color:#f9a825}
+.v-done{background:#e8f5e9;border-color:#2e7d32}.v-no_change{background:#f5f5f5;border-color:#9e9e9e}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.92rem;max-width:100%}
 th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -142,13 +150,9 @@ def _pending(pending: dict[str, Any] | None) -> str:
     parts.append("</div>")
     if pending["warnings"]:
         parts.append(_list(pending["warnings"]))
-    rows = [
-        [op, s.get("object_type"), s.get("dn"), ", ".join(s.get("attributes") or [])]
-        for op, samples in pending["samples"].items()
-        for s in samples
-    ]
+    rows = sample_rows(pending)
     if rows:
-        parts.append("<h4>Sample objects</h4>" + _table(["operation", "object type", "DN", "changed attributes"], rows))
+        parts.append("<h4>Sample objects</h4>" + _table(SAMPLE_HEADER, rows))
     return "".join(parts)
 
 
@@ -170,10 +174,10 @@ def _verification(entry: dict[str, Any]) -> str:
     )
     parts.append(
         "<h3>Gates</h3><table><thead><tr><th>gate</th><th>limit</th><th>actual</th><th>result</th></tr></thead>"
-        f"<tbody>{body}</tbody></table><p>{escape(ignored_text(entry))}</p>"
+        f"<tbody>{body}</tbody></table><p>{escape(connectors_text(entry))}</p><p>{escape(ignored_text(entry))}</p>"
     )
     parts.append("<h3>Configuration differences</h3>" + _config(entry["config"]))
-    parts.append("<h3>Pending exports to Microsoft Entra ID</h3>" + _pending(entry["pending"]))
+    parts.append("<h3>Pending exports (every connector)</h3>" + _pending(entry["pending"]))
     if entry["files"]:
         links = "".join(f'<li><a href="{escape(f)}">{escape(f)}</a></li>' for f in entry["files"])
         parts.append(f"<h3>Files</h3><ul>{links}</ul>")
@@ -185,6 +189,7 @@ def render(summary: dict[str, Any]) -> str:
     title = f"Entra Connect {TITLES[summary['kind']]} {summary['run_id']}"
     banner, detail = headline(summary)
     reasons = _list(summary["reasons"]) if summary["reasons"] else ""
+    stamp = lab_stamp(summary)
     return "".join(
         [
             "<!DOCTYPE html>\n",
@@ -192,7 +197,9 @@ def render(summary: dict[str, Any]) -> str:
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
+            f'<p class="lab" id="lab"><strong>{escape(stamp)}</strong></p>' if stamp else "",
             f"<h1>{escape(title)}</h1>",
+            "".join(f'<p class="now">{escape(line)}</p>' for line in now_lines(summary)),
             f'<p class="meta">Generated {escape(summary["generated_at"])} by hybrid_identity.entra_connect; '
             'machine-readable: <a href="summary.json">summary.json</a>.</p>',
             f'<div class="verdict v-{escape(summary["verdict"])}" id="verdict"><strong>{escape(banner)}</strong>'

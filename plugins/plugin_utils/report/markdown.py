@@ -12,12 +12,17 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.repo
     md_text,
 )
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.report.view import (
+    SAMPLE_HEADER,
     SERVER_HEADER,
     TITLES,
+    connectors_text,
     gate_rows,
     headline,
     ignored_text,
+    lab_stamp,
+    now_lines,
     plan_text,
+    sample_rows,
     server_rows,
     support_notes,
 )
@@ -48,7 +53,7 @@ def _verification(entry: dict[str, Any], links_from: str = "") -> list[str]:
         [r["gate"], r["limit"], r["actual"], "pass" if r["passed"] else Markup("**FAIL**")] for r in gate_rows(entry)
     ]
     lines += markdown_table(["gate", "limit", "actual", "result"], rows, "Gates")
-    lines += ["", ignored_text(entry)]
+    lines += ["", connectors_text(entry), "", ignored_text(entry)]
     config = entry["config"]
     if config is None:
         lines += ["", "Configuration: not compared."]
@@ -82,13 +87,9 @@ def _verification(entry: dict[str, Any], links_from: str = "") -> list[str]:
         if pending["top_attributes"]:
             rows = [[a["attribute"], a["objects"]] for a in pending["top_attributes"]]
             lines += markdown_table(["attribute", "objects"], rows, "Most-changed attributes")
-        samples = [
-            [op, s.get("object_type"), s.get("dn"), ", ".join(s.get("attributes") or [])]
-            for op, rows in pending["samples"].items()
-            for s in rows
-        ]
+        samples = sample_rows(pending)
         if samples:
-            lines += markdown_table(["operation", "object type", "DN", "changed attributes"], samples, "Sample objects")
+            lines += markdown_table(SAMPLE_HEADER, samples, "Sample objects")
     if entry["files"]:
         links = [(f.rsplit("/", 1)[-1], f.removeprefix(links_from)) for f in entry["files"]]
         lines += ["", "Files: " + ", ".join(f"[{name}]({target})" for name, target in links)]
@@ -107,8 +108,11 @@ def render(summary: dict[str, Any]) -> str:
     lines = [
         f"# Entra Connect {TITLES[summary['kind']]} {summary['run_id']}",
         "",
-        f"**{banner}** — {detail}",
     ]
+    if lab_stamp(summary):
+        lines += [f"> **{lab_stamp(summary)}**", ""]
+    lines += [f"{line}  " for line in now_lines(summary)]
+    lines += ["", f"**{banner}** — {detail}"] if now_lines(summary) else [f"**{banner}** — {detail}"]
     if summary["reasons"]:
         lines += [""] + [f"- {md_text(r)}" for r in summary["reasons"]]
     lines += markdown_table(SERVER_HEADER, server_rows(summary), "Servers")

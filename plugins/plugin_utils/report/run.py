@@ -103,6 +103,8 @@ def server_row(
         "support": None,
         "entra_credential_type": None,
     }
+    if isinstance(info, dict) and info.get("backend") in ("lab", "windows"):
+        row["backend"] = info["backend"]
     if not isinstance(info, dict) or "installed" not in info:
         return row
     row["support"] = server_support(info, today, table)
@@ -136,6 +138,8 @@ def record(
         "run_id": os.path.basename(os.path.normpath(run_dir)),
         "kind": max(old_kind, kind, key=KINDS.index),
         "servers": dict(state.get("servers") or {}),
+        # The role of each server when this run first read it: what changed in the run.
+        "roles_at_start": dict(state.get("roles_at_start") or {}),
         "events": list(state.get("events") or []),
         "plan": plan if plan is not None else state.get("plan"),
     }
@@ -149,6 +153,7 @@ def record(
         if row["declared_role"] is None and host not in declared:
             row["declared_role"] = previous.get("declared_role")
         state["servers"][host] = row
+        state["roles_at_start"].setdefault(host, row["actual_role"])
     if event:
         state["events"].append({"at": now_text(now), "status": event["status"], "message": event.get("message", "")})
     return state
@@ -215,6 +220,10 @@ def collect(run_dir: str, state: dict[str, Any], now: datetime | None = None) ->
         verdict = "failed"
         if outcome.get("message"):
             reasons.append(outcome["message"])
+    elif outcome and outcome["status"] == "done":
+        verdict = "done"
+    elif outcome and outcome["status"] == "nothing_to_do":
+        verdict = "no_change"
     elif verifications:
         verdict = "ready"
     else:
@@ -231,6 +240,25 @@ def collect(run_dir: str, state: dict[str, Any], now: datetime | None = None) ->
         "servers": [state["servers"][h] for h in sorted(state["servers"])],
         "plan": plan,
         "verifications": verifications,
+        "now": state_now(state),
+        # A lab run is stamped LAB (emulated) in the report; pipelines read it here.
+        "lab": any(row.get("backend") == "lab" for row in state["servers"].values()),
+    }
+
+
+def state_now(state: dict[str, Any]) -> dict[str, Any]:
+    """What is active now (as last read; "unknown" for a server that did not answer) and what changed in this run."""
+    servers = state["servers"]
+    start = state.get("roles_at_start") or {}
+    changes = [
+        f"{host}: {start[host].replace('_', ' ')} -> {row['actual_role'].replace('_', ' ')}"
+        for host, row in sorted(servers.items())
+        if host in start and start[host] != row["actual_role"]
+    ]
+    return {
+        "active": sorted(h for h, row in servers.items() if row["actual_role"] == "active"),
+        "unknown": sorted(h for h, row in servers.items() if row["actual_role"] == "unknown"),
+        "changes": changes,
     }
 
 

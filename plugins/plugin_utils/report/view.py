@@ -9,7 +9,14 @@ from typing import Any
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.csexport.analysis import GATE_LIMITS
 
 TITLES = {"verify": "verification", "switch": "role switch", "swing_migration": "swing migration"}
-BANNERS = {"ready": "READY", "blocked": "BLOCKED", "failed": "FAILED", "not_verified": "NOT VERIFIED"}
+BANNERS = {
+    "ready": "READY",
+    "blocked": "BLOCKED",
+    "failed": "FAILED",
+    "done": "DONE",
+    "no_change": "NO CHANGE",
+    "not_verified": "NOT VERIFIED",
+}
 OUTCOMES = {
     "planned": "Planned; nothing was changed yet.",
     "awaiting_operator": "Waiting for the operator.",
@@ -174,6 +181,59 @@ def plan_text(plan: dict[str, Any] | None) -> tuple[str, list[str]]:
         for s in plan["steps"]
     ]
     return f"Make {plan.get('candidate')} active:", steps
+
+
+LAB_STAMP = (
+    "LAB (emulated): these servers are the collection's emulation on the controller; no real server "
+    "was read or changed."
+)
+
+
+def now_lines(summary: dict[str, Any]) -> list[str]:
+    """What a report that is not READY starts with: what is active now, what changed in this run."""
+    now = summary.get("now")
+    if summary["verdict"] == "ready" or not now:
+        return []
+    active = ", ".join(now["active"]) or "no server"
+    unknown = f" ({', '.join(now['unknown'])} did not answer: state unknown)" if now["unknown"] else ""
+    changed = "; ".join(now["changes"]) or "no server changed its role"
+    return [f"Active now: {active}{unknown}.", f"Changed in this run: {changed}."]
+
+
+SAMPLE_HEADER = ["operation", "object type", "user principal name", "display name", "DN", "changed attributes"]
+
+
+def sample_rows(pending: dict[str, Any]) -> list[list[Any]]:
+    """The sample objects of a pending-export analysis, named as people know them (UPN, display name)."""
+    return [
+        [
+            op,
+            s.get("object_type"),
+            s.get("user_principal_name") or "",
+            s.get("display_name") or "",
+            s.get("dn"),
+            ", ".join(s.get("attributes") or []),
+        ]
+        for op, rows in pending["samples"].items()
+        for s in rows
+    ]
+
+
+def lab_stamp(summary: dict[str, Any]) -> str | None:
+    """The stamp of a lab run (None for a run on real servers)."""
+    return LAB_STAMP if summary.get("lab") else None
+
+
+def connectors_text(entry: dict[str, Any]) -> str:
+    """Which connectors' pending exports the gates ran on (to Entra ID and to on-premises AD)."""
+    checked = entry.get("connectors_checked")
+    if not checked:
+        return "Connectors checked by the gates: none (the pending exports were not analysed)."
+    parts = []
+    for name, operations in sorted(checked.items()):
+        counts = ", ".join(f"{op} {n}" for op, n in operations.items() if n) or "nothing pending"
+        parts.append(f"{name} ({counts})")
+    return "Connectors checked by the gates, each on its own: " + "; ".join(parts) + "."
 
 
 def ignored_text(entry: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ promoted back; the run fails saying so and what to check.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import server_role
@@ -251,6 +252,8 @@ def switch_failure(
     others): with no failed result of its own, the switch names them.
     """
     error = str((failed_result or {}).get("msg") or "").strip()
+    # The verify role's blocked message ends with its report path; the job adds it once, at the end.
+    error = re.sub(r"\s*Report: \S+$", "", error)
     where = f"step '{step}'" if step else "a step"
     if (verdict or {}).get("verdict") == "blocked":
         event = f"{plan.get('candidate')} was blocked by the gates; nothing was changed on the active server"

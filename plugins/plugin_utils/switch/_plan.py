@@ -30,6 +30,15 @@ STATUSES = ("refused", "nothing_to_do", "planned")
 NEVER_TWO = "a second active server; never allowed"
 #: The variable that accepts a promotion out of zero active servers with nothing to verify against.
 WITHOUT_REFERENCE = "entra_connect_promote_without_reference"
+#: The inventory/extra variable that acknowledges password writeback on the candidate.
+WRITEBACK_ACK = "entra_connect_password_writeback_acknowledged"
+WRITEBACK_REFUSAL = (
+    "{host} has password writeback enabled. The wizard, when it takes a server out of staging, also "
+    "configures password writeback on the tenant side (only one server can use it), and this switch "
+    "(a staging-mode change) does not. Take {host} out of staging in the wizard (Configure staging "
+    "mode), or, once you have handled password writeback yourself, set "
+    f"{WRITEBACK_ACK}=true (inventory or extra vars) and run again"
+)
 
 
 @dataclass
@@ -151,6 +160,37 @@ def inventory_problems(declared: dict[str, Any], known_hosts: list[str] | None =
     return problems
 
 
+GROUP_VAR = "entra_connect_group"
+
+
+def inventory_scope_problem(group: str, groups: dict[str, list[str]], targeted: list[str]) -> str | None:
+    """Why a run on ``group`` would be wrong before it starts: no such group, an empty one, a --limit.
+
+    Args:
+        group: the inventory group of the sync servers (``entra_connect_group``).
+        groups: the inventory's groups and their hosts (Ansible's ``groups``).
+        targeted: the hosts the run targets after ``--limit`` (the first play's hosts).
+    """
+    members = list(groups.get(group) or [])
+    if not members:
+        known = sorted(g for g in groups if g not in ("all", "ungrouped")) or ["none"]
+        what = "is empty" if group in groups else "does not exist in this inventory"
+        return (
+            f"The inventory group '{group}' ({GROUP_VAR}) {what}, so this run would do nothing. Set "
+            f"{GROUP_VAR} to the group of your sync servers (groups in this inventory: {', '.join(known)}) "
+            "or put the servers in it. Nothing was changed."
+        )
+    left_out = [host for host in members if host not in set(targeted)]
+    if left_out:
+        return (
+            f"The limit leaves out {', '.join(left_out)} of the group '{group}' ({GROUP_VAR}). The servers "
+            "of a pair are checked and switched together: exactly one may be active, and every plan reads "
+            "every server, so a run on part of the pair could make two servers active or miss one. Run on "
+            "the whole group: remove --limit (in AWX, clear the job template's Limit). Nothing was changed."
+        )
+    return None
+
+
 def targeted_roles(hosts: list[str], candidate: str) -> dict[str, str]:
     """The declared roles of a switch to ``candidate`` (the upgrade's switches): it active, every other host staging."""
     if candidate not in hosts:
@@ -166,6 +206,7 @@ def switch_plan(
     reference_backup: dict[str, Any] | None = None,
     promote_without_reference: bool = False,
     intent: dict[str, Any] | None = None,
+    writeback_acknowledged: bool = False,
 ) -> Plan:
     """The plan from the declared roles (or a ``candidate`` that overrides them) and server_info results.
 
@@ -177,6 +218,10 @@ def switch_plan(
     ``intent`` is what this run does about an interrupted run's intent record
     (``_intent.intent_decision``): its refusal (another run's lease) refuses the plan; a promotion
     it never confirmed is confirmed (delta cycle, export on every connector, post-switch backup).
+    misspelt gate refuses the switch before any change. A candidate to promote with password
+    writeback enabled (server_info's ``password_writeback_enabled``) is refused here too, unless
+    ``writeback_acknowledged`` (``entra_connect_password_writeback_acknowledged``): the
+    staging_mode guard would refuse the promotion only after the active server was demoted.
     """
     hosts = list(actual)
     plan = Plan(hosts={host: HostActions() for host in hosts})
@@ -230,6 +275,9 @@ def switch_plan(
             plan.hosts[host].demote_first = True
         plan.steps = [{"action": "demote", "host": h, "why": NEVER_TWO} for h in [*others[1:], others[0]]]
         plan.steps.append({"action": "confirm_one_active", "host": plan.candidate})
+        return plan
+    if actual[plan.candidate].get("password_writeback_enabled") and not writeback_acknowledged:
+        plan.refusal = WRITEBACK_REFUSAL.format(host=plan.candidate)
         return plan
     # With one other active server, that one is the former active server; with several (never
     # allowed), the first is kept for restoring and every other one is demoted first.

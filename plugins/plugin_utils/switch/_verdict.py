@@ -3,7 +3,8 @@
 """Is a staging server ready to be promoted? One verdict from every gate. For internal collection use only.
 
 Pure Python. Gates (DESIGN, "Gates before promotion"; each configurable, defaults strict):
-pending deletes <= min(deletion threshold, user limit) per connector; adds and updates under
+pending deletes <= min(deletion threshold, user limit) per connector, on every connector (the
+exports to Microsoft Entra ID and to on-premises AD, where writeback flows export); adds and updates under
 their limits; configuration differences empty or allow-listed (config_compare's own gate);
 connector object counts within a tolerance of the active server's; no run in progress; and the
 candidate's own health (switch/_health.py): a successful Entra import within N hours, the
@@ -68,12 +69,8 @@ def verdict(
             reasons.append(f"the configuration was not compared with the backup {reference_backup}")
     elif reference is None and not without_reference:
         reasons.append("no active server to compare with")
-    if config is not None and not config.get("gate", {}).get("passed", False):
-        for violation in config["gate"]["violations"]:
-            reasons.append(f"configuration: {violation['message']}")
-    if pending is not None and not pending.get("gate", {}).get("passed", False):
-        for violation in pending["gate"]["violations"]:
-            reasons.append(f"pending exports: {violation['message']}")
+    reasons.extend(gate_reasons("configuration", config))
+    reasons.extend(gate_reasons("pending exports", pending))
     counts = count_differences(info, reference, model.count_tolerance_percent) if reference else []
     reasons.extend(counts)
     health = health_gates(host, info, now, model.max_sync_age_hours, table)
@@ -91,12 +88,33 @@ def verdict(
             "max_sync_age_hours": model.max_sync_age_hours,
         },
         "pending_operations": (pending or {}).get("summary", {}).get("operations"),
+        "connectors_checked": connectors_checked(pending),
         "configuration_differences": (config or {}).get("summary", {}).get("difference_count"),
         "sync_age_hours": health["entra_import_age_hours"],
         "last_entra_import_at": health["last_entra_import_at"],
         "health_gates": health["gates"],
         "support": health["support"],
     }
+
+
+def connectors_checked(pending: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Each connector whose pending exports the gates ran on, with its operations (None: not analysed)."""
+    connectors = ((pending or {}).get("summary") or {}).get("connectors")
+    if not isinstance(connectors, dict):
+        return None
+    return {name: dict(counts.get("operations") or {}) for name, counts in connectors.items()}
+
+
+def gate_reasons(label: str, result: dict[str, Any] | None) -> list[str]:
+    """The violations of one analysis's gate; an analysis that failed (no gate) blocks with its error."""
+    if result is None:
+        return []
+    gate = result.get("gate")
+    if not isinstance(gate, dict):
+        return [f"{label}: could not be checked: {result.get('msg') or 'the analysis returned no gate'}"]
+    if gate.get("passed", False):
+        return []
+    return [f"{label}: {violation['message']}" for violation in gate.get("violations", [])]
 
 
 def count_differences(info: dict[str, Any], reference: dict[str, Any], tolerance: float) -> list[str]:

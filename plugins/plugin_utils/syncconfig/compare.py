@@ -58,7 +58,8 @@ def gate(differences: list[Difference], fail_on: list[str]) -> dict[str, Any]:
             "actual": count,
             "connector": None,
             "message": f"{count} configuration difference(s) of category {category}; "
-            "review report.md, fix the candidate, or add the category to 'ignore'",
+            "review report.md, fix the candidate, or, if the difference is expected, add the category "
+            "to entra_connect_config_ignore (the config_compare module: its ignore option)",
         }
         for category, count in sorted(counts.items())
     ]

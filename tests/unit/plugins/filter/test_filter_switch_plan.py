@@ -64,6 +64,22 @@ def test_switch_plan_takes_a_candidate_and_refuses_a_bad_gate_before_any_change(
         FILTERS["switch_plan"]({}, {"aadc01": ACTIVE}, candidate="aadc09")
 
 
+@pytest.mark.parametrize(("answer", "status"), [("false", "refused"), ("true", "planned"), (False, "refused")])
+def test_switch_plan_reads_a_survey_string_as_the_acknowledgement_it_spells(answer, status):
+    writeback = {**STAGING, "password_writeback_enabled": True}
+    plan = FILTERS["switch_plan"](
+        {"aadc01": "staging", "aadc02": "active"},
+        {"aadc01": ACTIVE, "aadc02": writeback},
+        writeback_acknowledged=answer,
+    )
+    assert plan["status"] == status
+
+
+def test_switch_plan_refuses_an_acknowledgement_that_is_no_boolean():
+    with pytest.raises(AnsibleFilterError, match="writeback_acknowledged must be a boolean"):
+        FILTERS["switch_plan"]({"aadc01": "active"}, {"aadc01": ACTIVE}, writeback_acknowledged="maybe")
+
+
 def test_switch_outcome_reads_nulls_and_skipped_reads_as_not_yet_read():
     plan = _plan()
     nothing = {"aadc01": None, "aadc02": {"skipped": True}}
@@ -99,3 +115,15 @@ def test_switch_plan_with_zero_active_reads_the_backup_folder_and_takes_survey_s
     (folder / "manifest.json").write_text('{"staging_mode_enabled": false, "exported_at": "2026-12-01T10:00:00Z"}')
     found = FILTERS["switch_plan"](declared, zero, backup_dir=str(tmp_path))
     assert (found["status"], found["recovery"]["reference_backup"]) == ("planned", str(folder))
+
+
+def test_switch_failure_names_the_step_and_error_of_the_host_that_failed():
+    tasks = {"aadc01": None, "aadc02": {"name": "Promote the candidate"}}
+    results = {"aadc01": None, "aadc02": {"failed": True, "msg": "timeout waiting for an idle engine"}}
+    failure = FILTERS["switch_failure"](_plan(), {}, None, None, [], tasks=tasks, results=results)
+    assert failure["event"] == "step 'Promote the candidate' on 'aadc02' failed: timeout waiting for an idle engine"
+
+
+def test_switch_failure_says_the_report_path_once():
+    blocked = {"failed": True, "msg": "aadc02 is blocked: pending exports. Report: /r/1/report.html"}
+    assert FILTERS["switch_failure"](_plan(), blocked, None, "Stop")["message"] == "aadc02 is blocked: pending exports"

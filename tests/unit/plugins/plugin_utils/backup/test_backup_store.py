@@ -158,6 +158,7 @@ def test_store_backup_commits_then_sees_the_same_settings(tmp_path):
         "differences": [],
         "previous_path": str(target),
         "path": str(target),
+        "content_path": str(target),
         "settings_file": str(target / APPLIED),
         "rules_file": str(target / store.RULES_FILE),
         "rules_script": str(target / store.RULES_SCRIPT),
@@ -179,16 +180,21 @@ def test_store_backup_suffixes_a_change_within_the_same_second_and_prunes(tmp_pa
 
 
 def test_store_backup_in_check_mode_writes_nothing_beside_the_backups(tmp_path):
-    host_dir = tmp_path / "aadc01"
-    with backup_workspace(host_dir, check_mode=True) as archive:
-        assert not archive.parent.is_relative_to(tmp_path)
+    host_dir = tmp_path / "backups" / "aadc01"
+    run_tmp = tmp_path / "run-tmp"
+    run_tmp.mkdir()
+    with backup_workspace(host_dir, check_mode=True, run_tmp=run_tmp) as archive:
+        assert archive.parent.parent == run_tmp
         make_archive(archive)
         result = store_backup(host_dir, archive, EXPORTED, "aadc01", 1, check_mode=True)
         assert result["settings_file"] == str(archive.parent / "content" / APPLIED)
     assert (result["changed"], result["path"], result["removed"]) == (True, str(host_dir / "20261124T050542Z"), [])
     assert "manifest" not in result
     assert not host_dir.exists()
-    assert not archive.parent.exists()
+    # The rehearsal's settings stay readable for the later tasks of the check-mode run (the build
+    # reads them); the archive is gone and the run's temp folder goes when ansible-playbook ends.
+    assert json.loads(Path(result["settings_file"]).read_text())
+    assert not archive.exists()
 
 
 def test_two_backups_in_the_same_second_both_commit(tmp_path, monkeypatch):
@@ -265,3 +271,9 @@ def test_last_active_backup_is_none_without_one(tmp_path):
     write_backup(tmp_path, "aadc01", "20261201T110000Z", True, "2026-12-01T11:00:00Z")
     assert store.last_active_backup(tmp_path, ["aadc01", "aadc02"]) is None
     assert store.last_active_backup(tmp_path / "missing", ["aadc01"]) is None
+
+
+def test_a_failed_check_mode_export_leaves_no_workspace(tmp_path):
+    with pytest.raises(RuntimeError), backup_workspace(tmp_path / "aadc01", check_mode=True, run_tmp=tmp_path):
+        raise RuntimeError("fetch failed")
+    assert list(tmp_path.iterdir()) == []

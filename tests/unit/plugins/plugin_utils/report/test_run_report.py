@@ -137,7 +137,8 @@ def test_bad_promotion_summary_is_blocked_and_valid(bad_run):
         ([{"status": "planned"}], "not_verified"),
         ([{"status": "planned"}, {"status": "awaiting_operator", "message": "aadc03 waits"}], "not_verified"),
         ([{"status": "refused", "message": "aadc03 is not installed"}], "failed"),
-        ([{"status": "nothing_to_do"}], "not_verified"),
+        ([{"status": "nothing_to_do"}], "no_change"),
+        ([{"status": "planned"}, {"status": "done"}], "done"),
     ],
 )
 def test_verdict_without_verifications(tmp_path, events, verdict):
@@ -238,6 +239,26 @@ def test_each_server_shows_its_support_status_and_the_date_it_ends(tmp_path):
     assert table["servers"][0]["support"]["status"] == "withdrawn"
 
 
+def test_a_report_that_is_not_ready_starts_with_what_is_active_now_and_what_changed(tmp_path):
+    run_dir = str(tmp_path / "run")
+    write_run_report(run_dir, "switch", {"a": info(False), "b": info(True)}, {"a": "staging", "b": "active"}, None, NOW)
+    event = {"status": "failed", "message": "Promote the candidate failed on b: timeout"}
+    after = {"a": info(True), "b": {"failed": True, "unreachable": True, "msg": "timeout"}}
+    summary = write_run_report(run_dir, "switch", after, None, event, NOW)["summary"]
+    jsonschema.validate(summary, SCHEMA)
+    assert summary["now"] == {
+        "active": [],
+        "unknown": ["b"],
+        "changes": ["a: active -> staging", "b: staging -> unknown"],
+    }
+    text = markdown.render(summary)
+    assert text.split("\n")[2:4] == [
+        "Active now: no server (b did not answer: state unknown).  ",
+        "Changed in this run: a: active -> staging; b: staging -> unknown.  ",
+    ]
+    assert {row["host"]: row["actual_role"] for row in summary["servers"]} == {"a": "staging", "b": "unknown"}
+
+
 def test_html_escapes_what_servers_send(bad_run):
     summary = collect(str(bad_run), record(str(bad_run), "verify", now=NOW), NOW)
     summary["verifications"][0]["pending"]["samples"]["delete"][0]["dn"] = '<script>alert("x")</script>'
@@ -251,7 +272,9 @@ def test_markdown_has_the_same_verdict_and_tables(failed_switch):
     summary = failed_switch
     text = markdown.render(summary)
     assert text.startswith(
-        "# Entra Connect role switch 20261124T072326Z\n\n**BLOCKED** — aadc02 must not be promoted. Failed."
+        "# Entra Connect role switch 20261124T072326Z\n\n"
+        "Active now: no server.  \nChanged in this run: no server changed its role.  \n\n"
+        "**BLOCKED** — aadc02 must not be promoted. Failed."
     )
     assert (
         "| aadc02 | active | staging | 2.6.92.0 | supported; dates from secondary sources | no end date yet "

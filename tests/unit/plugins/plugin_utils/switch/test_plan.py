@@ -136,3 +136,29 @@ def test_a_declared_host_missing_from_the_group_is_named():
     assert inventory_problems({"aadc01": "active", "aadc09": "staging"}, ["aadc01"]) == [
         "aadc09 is declared but is not a host of the inventory group"
     ]
+
+
+WRITEBACK = {**STAGING, "password_writeback_enabled": True}
+
+
+def test_a_candidate_with_password_writeback_is_refused_in_the_plan():
+    plan = switch_plan({"aadc01": "staging", "aadc02": "active"}, {"aadc01": ACTIVE, "aadc02": WRITEBACK})
+    assert plan.status == "refused" and plan.steps == []
+    assert plan.refusal.startswith("aadc02 has password writeback enabled.")
+    assert "entra_connect_password_writeback_acknowledged=true" in plan.refusal
+    assert not any(actions.demote or actions.promote for actions in plan.hosts.values())
+
+
+def test_an_acknowledged_password_writeback_candidate_is_planned():
+    plan = switch_plan(
+        {"aadc01": "staging", "aadc02": "active"},
+        {"aadc01": ACTIVE, "aadc02": WRITEBACK},
+        writeback_acknowledged=True,
+    )
+    assert plan.status == "planned" and ("promote", "aadc02") in actions(plan)
+
+
+def test_password_writeback_on_an_already_active_candidate_is_no_refusal():
+    active = {**ACTIVE, "password_writeback_enabled": True}
+    plan = switch_plan({"aadc01": "active", "aadc02": "staging"}, {"aadc01": active, "aadc02": STAGING})
+    assert plan.converged

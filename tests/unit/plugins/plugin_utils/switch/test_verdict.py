@@ -81,6 +81,15 @@ def test_every_failed_gate_is_a_reason():
     ]
 
 
+def test_an_analysis_that_failed_blocks_with_its_error_instead_of_crashing():
+    failed = {"failed": True, "msg": "backups/aadc01/x/ServerConfiguration: no such file or folder"}
+    result = verdict("aadc02", info(), {**info(staging=False)}, failed, PASSED, now=NOW)
+    assert result["verdict"] == "blocked"
+    assert result["reasons"] == [
+        "configuration: could not be checked: backups/aadc01/x/ServerConfiguration: no such file or folder"
+    ]
+
+
 def test_no_reference_and_no_runs_block():
     result = verdict("aadc02", {**info(), "runs": []}, None, None, None, now=NOW)
     assert "no active server to compare with" in result["reasons"]
