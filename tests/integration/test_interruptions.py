@@ -68,7 +68,7 @@ def test_zero_active_converges_to_the_declared_server_verified_against_the_last_
     assert result.active() == {declared_active}
     assert never_two_active(result) == []
     reported = events(inventory)
-    assert [status for status, _ in reported] == ["planned", "verified", "done"]
+    assert [status for status, _message in reported] == ["planned", "verified", "done"]
     assert reported[0][1].startswith(f"Recovering from zero active servers: {declared_active} is verified against")
     assert "recovered from zero active servers: verified against the backup of aadc01" in reported[-1][1]
     again = run_playbook(inventory, "switch_roles")
@@ -91,7 +91,7 @@ def test_zero_active_with_no_backup_refuses_naming_the_variable_then_accepts_it(
 def test_two_switches_started_together_one_refuses_before_any_change_naming_the_other(tmp_path):
     inventory = make_inventory(tmp_path, declared={"aadc01": "staging", "aadc02": "active"})
     assert reset(inventory).rc == 0
-    runs = [playbook_command(inventory, "switch_roles") for _ in range(2)]
+    runs = [playbook_command(inventory, "switch_roles") for _attempt in range(2)]
     started = [
         subprocess.Popen(c, cwd=ROOT, env=e, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for c, e in runs
@@ -130,7 +130,7 @@ def test_a_run_killed_after_the_promotion_is_confirmed_by_the_rerun(tmp_path):
     assert rerun.rc == 0, rerun.output[-3000:]
     assert "aadc02 was promoted but its export was never confirmed; confirming the export" in rerun.output
     assert rerun.state()["calls"]["aadc02"]["Start-EntraConnectSyncCycle"] == cycles + 1
-    assert [status for status, _ in events(inventory)] == ["planned", "done"]
+    assert [status for status, _message in events(inventory)] == ["planned", "done"]
     assert events(inventory)[0][1].startswith("Took over the expired lease of run ")
     assert rerun.active() == {"aadc02"} and never_two_active(rerun) == []
     records = list((inventory / ".lab" / "remote").glob("*/C/ProgramData/hybrid_identity.entra_connect/intent.json"))

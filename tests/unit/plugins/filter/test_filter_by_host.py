@@ -97,7 +97,7 @@ def test_run_id_makes_a_utc_timestamp_when_none_is_given(given):
 
 
 def test_run_id_of_runs_started_in_the_same_second_differ():
-    made = {run_id(None) for _ in range(50)}
+    made = {run_id(None) for _attempt in range(50)}
     assert len(made) == 50
     assert len({m.split("-")[0] for m in made}) <= 2  # the same second (or the next), told apart by the tag
 
