@@ -13,21 +13,11 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.sync
     read_server_rules,
     single_rule_plan,
 )
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.syncrules._model import RULE_FIELDS
 
-RULE_OPTIONS = (
-    "direction",
-    "precedence",
-    "source_object_type",
-    "target_object_type",
-    "link_type",
-    "description",
-    "disabled",
-    "soft_delete_expiry_seconds",
-    "enable_password_sync",
-    "scope_groups",
-    "join_groups",
-    "attribute_flows",
-)
+#: The rule fields this module takes as options (the rule's name and connector identify it; a
+#: custom rule has no immutable tag to set).
+RULE_OPTIONS = tuple(f for f in RULE_FIELDS if f not in ("name", "connector", "immutable_tag"))
 
 
 class ActionModule(EntraConnectAction):

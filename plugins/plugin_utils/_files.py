@@ -88,12 +88,19 @@ def _newest_change(path: str) -> float:
     return newest
 
 
-def remove_stale_temp(folder: str, now: float | None = None, age: float = STALE_AFTER_SECONDS) -> list[str]:
+def remove_stale_temp(
+    folder: str,
+    now: float | None = None,
+    age: float = STALE_AFTER_SECONDS,
+    pattern: re.Pattern[str] = TEMP_NAME,
+    folders_only: bool = False,
+) -> list[str]:
     """Remove our temporary files and folders in ``folder`` left by an interrupted run; return their paths.
 
-    Only names this collection makes (:data:`TEMP_NAME`) and only when nothing in them changed for
-    ``age`` seconds: a run writing at the same moment keeps touching its files, so they are never
-    taken. A missing folder has nothing to remove.
+    Only names this collection makes (``pattern``, :data:`TEMP_NAME` by default; with
+    ``folders_only``, folders alone) and only when nothing in them changed for ``age`` seconds: a
+    run writing at the same moment keeps touching its files, so they are never taken. A missing
+    folder has nothing to remove.
     """
     now = time.time() if now is None else now
     try:
@@ -102,9 +109,9 @@ def remove_stale_temp(folder: str, now: float | None = None, age: float = STALE_
         return []
     removed = []
     for name in sorted(names):
-        if not TEMP_NAME.match(name):
-            continue
         path = os.path.join(folder, name)
+        if not pattern.match(name) or (folders_only and not (os.path.isdir(path) and not os.path.islink(path))):
+            continue
         try:
             if now - _newest_change(path) < age:
                 continue

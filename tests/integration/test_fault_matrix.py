@@ -9,7 +9,9 @@ promoted and then stopped answering before its export was confirmed ends as the 
 with a failed play: nothing can be checked on it, and promoting the former server back could make
 two active servers.)
 CI runs the effects `error` and `unreachable`; ENTRA_CONNECT_FULL_MATRIX=1 (make test-full) adds
-`no_effect` and `busy`.
+`no_effect` and `busy`, and every write of the switch's record. Without it, a record helper is
+faulted at its first call per host only: that write takes the lease and can refuse the run; the
+later ones (the step updates) go through the same task, whose failure the switch ignores on purpose.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import os
 import pytest
 from lab_runs import add_faults, final_failure, make_inventory, mutating_steps, never_two_active, reset, run_playbook
 
-EFFECTS = ["error", "unreachable"] + (["no_effect", "busy"] if os.environ.get("ENTRA_CONNECT_FULL_MATRIX") else [])
+FULL = bool(os.environ.get("ENTRA_CONNECT_FULL_MATRIX"))
+EFFECTS = ["error", "unreachable"] + (["no_effect", "busy"] if FULL else [])
+RECORD_HELPERS = ("Set-EntraConnectRecord", "Remove-EntraConnectRecord")
 SCENARIOS = {
     # playbook: (inventory source, declared roles or None, declared active, pre-run active)
     "switch_roles": ("lab", {"aadc01": "staging", "aadc02": "active"}, "aadc02", "aadc01"),
@@ -53,7 +57,8 @@ def recorded_steps(tmp_path_factory, playbook):
     assert reset(inventory).rc == 0
     clean = run_playbook(inventory, playbook)
     assert clean.rc == 0, clean.output[-3000:]
-    return mutating_steps(clean)
+    steps = mutating_steps(clean)
+    return steps if FULL else [s for s in steps if s[1] not in RECORD_HELPERS or s[2] == 1]
 
 
 @pytest.mark.parametrize("playbook", sorted(SCENARIOS))

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import time
 import uuid
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import _files as stale_temp
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import HelperError
 
 TEMP_PREFIX = "EntraConnect-"
@@ -42,16 +41,9 @@ def remove_stale_temp(remote_dir: Path, now: float | None = None) -> list[str]:
     The same rule as the helper: only ``EntraConnect-<32 hex>`` folders, only when nothing in
     them changed for 24 hours (file times, as on the server).
     """
-    now = time.time() if now is None else now
-    removed = []
-    for folder in sorted(remote_dir.glob(TEMP_PREFIX + "*")) if remote_dir.is_dir() else []:
-        if not folder.is_dir() or not _TEMP_NAME.match(folder.name):
-            continue
-        newest = max([folder.stat().st_mtime, *(p.stat().st_mtime for p in folder.rglob("*"))])
-        if now - newest > STALE_TEMP_SECONDS:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(str(folder))
-    return removed
+    return stale_temp.remove_stale_temp(
+        str(remote_dir), now, age=STALE_TEMP_SECONDS, pattern=_TEMP_NAME, folders_only=True
+    )
 
 
 def new_temp(remote_dir: Path) -> tuple[Path, Path]:

@@ -11,12 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import EntraConnectError
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.build._lifecycle import version_table
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facts import version_tuple
 
-#: Below this version "all synchronization services in Microsoft Entra Connect Sync will fail" since
-#: 30 Sep 2026 (harden-update-ad-fs-pingfederate.md, 2025-09-19). A named floor until the lifecycle
-#: function of the versions table decides support.
-MINIMUM_SUPPORTED_VERSION = (2, 5, 79, 0)
 #: The ADSyncTools route is deprecated: Microsoft withdrew it (2025-09 revision of the hardening page).
 ADSYNCTOOLS_REMOVED_IN = "2.0.0"
 ADSYNCTOOLS_DEPRECATION = (
@@ -47,12 +44,14 @@ def choose_method(method: str, version: str | None, tools_available: bool, host:
     ``adsynctools`` on servers below the supported floor - every server that needed it."""
     if method != "adsynctools":
         return "global_settings" if method == "auto" else method
+    # The versions table's floor: below it synchronization fails (build/versions.yml, its sources).
+    table = version_table()
+    floor, since = table.floor, table.floor_since.isoformat()
     parsed = version_tuple(version)
-    if parsed is None or parsed < MINIMUM_SUPPORTED_VERSION:
-        floor = ".".join(str(part) for part in MINIMUM_SUPPORTED_VERSION)
+    if parsed is None or parsed < version_tuple(floor):
         raise EntraConnectError(
             f"Refusing method=adsynctools on {host}: it runs Entra Connect {version or 'of unknown version'}, below "
-            f"{floor}, where synchronization fails since 2026-09-30, and Microsoft withdrew the ADSyncTools staging "
+            f"{floor}, where synchronization fails since {since}, and Microsoft withdrew the ADSyncTools staging "
             f"workaround. Upgrade {host} to {floor} or later, then switch staging mode in the wizard (Configure "
             "staging mode) or with method=global_settings."
         )

@@ -147,8 +147,24 @@ class Flow:
         return data
 
 
+class _Named:
+    """A rule identified by its connector's name and its own name (both servers' GUIDs differ)."""
+
+    name: str
+    connector: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """How rules match between servers: connector name and rule name (reference §4.3)."""
+        return (self.connector.casefold(), self.name)
+
+    @property
+    def label(self) -> str:
+        return f"'{self.name}' ({self.connector})"
+
+
 @dataclass(frozen=True)
-class Rule:
+class Rule(_Named):
     name: str
     connector: str
     direction: str
@@ -169,15 +185,6 @@ class Rule:
     def standard(self) -> bool:
         """An out-of-box rule: its immutable tag starts with ``Microsoft.`` (reference §4.3)."""
         return self.immutable_tag.startswith("Microsoft.")
-
-    @property
-    def key(self) -> tuple[str, str]:
-        """How rules match between servers: connector name and rule name (reference §4.3)."""
-        return (self.connector.casefold(), self.name)
-
-    @property
-    def label(self) -> str:
-        return f"'{self.name}' ({self.connector})"
 
     def canonical(self) -> dict[str, Any]:
         """The fields that make two rules the same rule, order-free where the engine is."""
@@ -223,20 +230,12 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class StandardRuleState:
+class StandardRuleState(_Named):
     """The managed part of an out-of-box rule: whether it is disabled."""
 
     name: str
     connector: str
     disabled: bool
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.connector.casefold(), self.name)
-
-    @property
-    def label(self) -> str:
-        return f"'{self.name}' ({self.connector})"
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "connector": self.connector, "disabled": self.disabled}
