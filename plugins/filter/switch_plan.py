@@ -95,10 +95,19 @@ def _reads(value):
     return reads if any(info and not info.get("skipped") for info in reads.values()) else None
 
 
+def _present(value):
+    """The hosts present: a list of names, or {host: true when present} (by_host of a marker fact)."""
+    if isinstance(value, dict):
+        return [str(host) for host, mark in value.items() if mark is True]
+    if isinstance(value, (list, tuple)):
+        return [str(host) for host in value]
+    return None
+
+
 def _switch_outcome(plan, results=None):
     plan = _dict(plan, "the switch_plan result", "switch_outcome")
     results = _dict(results or {}, "a dict of registered results", "switch_outcome")
-    unknown = sorted(set(results) - {"mid", "promote", "cycle", "undo", "restore", "after", "confirm"})
+    unknown = sorted(set(results) - {"mid", "promote", "cycle", "undo", "restore", "after", "confirm", "present"})
     if unknown:
         raise AnsibleFilterError(f"switch_outcome: unknown result(s) {', '.join(unknown)}")
     return switch_outcome(
@@ -110,6 +119,7 @@ def _switch_outcome(plan, results=None):
         after=_reads(results.get("after")),
         mid=_reads(results.get("mid")),
         confirm=_optional(results.get("confirm")),
+        present=_present(results.get("present")),
     )
 
 

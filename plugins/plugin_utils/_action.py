@@ -26,10 +26,26 @@ from typing import Any
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
+# Every task runs in a worker process forked for it, and the collection loader compiles a module's
+# source (it keeps no bytecode) the first time a process imports it. The strategy loads each action
+# plugin in the controller's main process before it forks (``action_loader.get(..., class_only=True)``),
+# so what this module imports is compiled once per playbook run and inherited by every worker: both
+# backends and the decisions the filter plugins call. Imported lazily, the lab alone was a third of
+# the CPU time of a lab playbook run (py-spy of swing_migration; see benchmarks/worker_imports_bench.py).
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import (  # noqa: F401
+    backup,
+    build,
+    report,
+    switch,
+    syncrules,
+)
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils._errors import (
     EntraConnectError,
 )
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import LabBackend
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import read_settings
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import Server
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._windows import WindowsBackend
 
 BACKEND_VAR = "entra_connect_backend"
 LAB_DIR_VAR = "entra_connect_lab_dir"
@@ -163,18 +179,8 @@ class EntraConnectAction(ActionBase):
         host = task_vars.get("inventory_hostname", "?")
         check_mode = bool(self._task.check_mode)
         if self.ec_backend == "lab":
-            # Imported here: only lab runs need the emulator.
-            from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab import LabBackend
-            from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.settings import (
-                read_settings,
-            )
-
             variables = {name: self._templar.template(task_vars[name]) for name in LAB_VARS if name in task_vars}
             return Server(LabBackend(self._ec_lab_dir(task_vars), read_settings(host, variables)), host, check_mode)
-        from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._windows import (
-            WindowsBackend,
-        )
-
         return Server(WindowsBackend(self, task_vars, host), host, check_mode)
 
     def _ec_lab_dir(self, task_vars: dict[str, Any]) -> str:

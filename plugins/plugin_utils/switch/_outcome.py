@@ -78,6 +78,7 @@ def switch_outcome(
     after: dict[str, dict[str, Any]] | None = None,
     mid: dict[str, dict[str, Any]] | None = None,
     confirm: dict[str, Any] | None = None,
+    present: list[str] | None = None,
 ) -> dict[str, Any]:
     """The outcome so far: ``status``, the next steps' decisions, ``failed`` and the operator ``message``.
 
@@ -86,7 +87,10 @@ def switch_outcome(
     candidate back in staging and promoting the former server again (None: not run yet), and
     ``after`` the server_info result of every host after the switch. ``confirm`` is the delta
     cycle that confirms the export of a promotion an interrupted run never confirmed
-    (``plan["confirm_export"]``); it stands for the cycle.
+    (``plan["confirm_export"]``); it stands for the cycle. ``present`` is the hosts still in the
+    switch before the first change of a role (the hosts that ran its marker task): a server of the plan missing
+    from it failed or stopped answering at an earlier step (ansible-core 2.16 moves on without it in
+    a block with a rescue, even with any_errors_fatal), its state is unknown, so nothing changes.
     """
     candidate, former = plan.get("candidate"), plan.get("former")
     if plan.get("confirm_export"):
@@ -102,6 +106,18 @@ def switch_outcome(
         "run_cycle": False,
         "exports": export_results(cycle),
     }
+    if present is not None and mid is None and promote is None:
+        gone = sorted(set(plan.get("hosts") or {}) - set(present))
+        if gone:
+            outcome.update(
+                status="failed",
+                failed=True,
+                message=(
+                    f"{', '.join(gone)} failed or stopped answering before the switch began (the error is in "
+                    f"the job output above); no role was changed and {candidate} was not promoted"
+                ),
+            )
+            return outcome
     if plan.get("confirm_zero_active") and mid is not None:
         still = servers_by_role(mid)["active"]
         # A host without a reading after the demotion (its demotion failed and the play moved on

@@ -201,3 +201,18 @@ def test_the_switch_is_done_only_when_every_connector_exported(results, problem)
 def test_a_delta_cycle_that_exported_on_every_connector_is_done():
     out = switch_outcome(plan(), promote=OK, cycle=EXPORTED, after=read_after())
     assert (out["status"], out["failed"]) == ("done", False)
+
+
+def test_a_server_that_left_the_play_before_the_switch_stops_it_before_any_change():
+    # ansible-core 2.16 moves on without a host whose task failed in a block with a rescue
+    p = plan()
+    gone = switch_outcome(p, present=["aadc01"])
+    assert (gone["status"], gone["failed"]) == ("failed", True)
+    assert gone["message"] == (
+        "aadc02 failed or stopped answering before the switch began (the error is in the job output above); "
+        "no role was changed and aadc02 was not promoted"
+    )
+    assert switch_outcome(p, present=["aadc01", "aadc02"]) == switch_outcome(p)
+    # once the demotion ran, the reading after it decides (a host missing then is unread)
+    demoted = {"aadc01": STAGING, "aadc02": STAGING}
+    assert switch_outcome(p, mid=demoted, present=["aadc01"]) == switch_outcome(p, mid=demoted)
