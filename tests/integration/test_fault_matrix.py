@@ -12,6 +12,11 @@ CI runs the effects `error` and `unreachable`; ENTRA_CONNECT_FULL_MATRIX=1 (make
 `no_effect` and `busy`, and every write of the switch's record. Without it, a record helper is
 faulted at its first call per host only: that write takes the lease and can refuse the run; the
 later ones (the step updates) go through the same task, whose failure the switch ignores on purpose.
+
+ENTRA_CONNECT_MATRIX_SHARE=i/n runs the i-th of n complementary shares of the cases: step k with
+effect e is in share (k + e) mod n. `make test` gives each ansible-core leg one share of two
+(tools/legs.py), so every leg faults every step, with `error` and `unreachable` alike, and the two
+legs together run the whole matrix once. Unset, the whole matrix runs.
 """
 
 from __future__ import annotations
@@ -22,6 +27,19 @@ import pytest
 from lab_runs import add_faults, final_failure, make_inventory, mutating_steps, never_two_active, reset, run_playbook
 
 FULL = bool(os.environ.get("ENTRA_CONNECT_FULL_MATRIX"))
+
+
+def matrix_share(text: str) -> tuple[int, int]:
+    """(i, n) from ENTRA_CONNECT_MATRIX_SHARE ("i/n", 0 <= i < n); (0, 1), the whole matrix, when unset."""
+    if not text:
+        return 0, 1
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 0 <= int(index) < int(count)):
+        raise pytest.UsageError(f"ENTRA_CONNECT_MATRIX_SHARE must be i/n with 0 <= i < n, got {text!r}")
+    return int(index), int(count)
+
+
+SHARE = matrix_share(os.environ.get("ENTRA_CONNECT_MATRIX_SHARE", ""))
 EFFECTS = ["error", "unreachable"] + (["no_effect", "busy"] if FULL else [])
 RECORD_HELPERS = ("Set-EntraConnectRecord", "Remove-EntraConnectRecord")
 SCENARIOS = {
@@ -43,6 +61,7 @@ EXPLANATIONS = (
     "Promotion of ",
     "Still active after the demotion",
     "After the switch, active:",
+    "before the switch began",
 )
 
 
@@ -66,9 +85,13 @@ def test_fault_matrix(tmp_path_factory, playbook):
     source, declared, want, before = SCENARIOS[playbook]
     steps = recorded_steps(tmp_path_factory, playbook)
     assert steps, "the fault-free run made no mutating helper call"
-    failures, passed = [], 0
-    for host, helper, call in steps:
-        for effect in EFFECTS:
+    failures, passed, ran = [], 0, 0
+    index, count = SHARE
+    for step, (host, helper, call) in enumerate(steps):
+        for number, effect in enumerate(EFFECTS):
+            if (step + number) % count != index:
+                continue
+            ran += 1
             case = f"{playbook}: {effect} at {helper} call {call} on {host}"
             # A fresh copy has no lab state: it starts as lab_reset would leave it (recorded_steps
             # ran lab_reset on one), so no reset run per case.
@@ -90,5 +113,8 @@ def test_fault_matrix(tmp_path_factory, playbook):
             else:
                 passed += 1
     total = len(steps) * len(EFFECTS)
-    print(f"\nfault matrix {playbook}: {len(steps)} steps x {len(EFFECTS)} effects = {total} cases, {passed} passed")
+    share = "" if count == 1 else f", share {index}/{count} of them: {ran} cases"
+    cases = f"{len(steps)} steps x {len(EFFECTS)} effects = {total} cases{share}"
+    print(f"\nfault matrix {playbook}: {cases}, {passed} passed")
+    assert ran, f"share {index}/{count} of the matrix holds no case"
     assert not failures, "\n".join(failures)
