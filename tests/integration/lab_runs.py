@@ -57,6 +57,11 @@ class Run:
             if s["configured"] and s["global_parameters"]["Microsoft.Synchronize.StagingMode"] == "False"
         }
 
+    def says(self, text: str) -> bool:
+        """Whether the output holds the text, line breaks and runs of spaces folded: ansible-core 2.16
+        wraps warnings at the terminal width, later versions do not."""
+        return " ".join(text.split()) in " ".join(self.output.split())
+
     def changed_count(self) -> int:
         total = 0
         for line in self.output.splitlines():

@@ -61,7 +61,7 @@ def test_server_info_answers_while_the_adsync_service_is_stopped(tmp_path):
     assert reset(inventory).rc == 0
     result = run_playbook(inventory, write_playbook(inventory, "read_stopped", SERVER_INFO))
     assert result.rc == 0, result.output[-3000:]
-    assert "[WARNING]: The ADSync service on AADC02 is Stopped" in result.output
+    assert result.says("[WARNING]: The ADSync service on AADC02 is Stopped"), result.output[-3000:]
 
 
 def test_a_stopped_service_is_refused_by_the_build_never_built_over(tmp_path):
@@ -87,11 +87,13 @@ def test_the_upgrade_path_survives_the_service_stopped_in_the_upgrade_window(tmp
     }
     result = run_playbook(inventory, "upgrade", extra=extra)
     assert result.rc == 0, result.output[-3000:]
-    assert "FAILED - RETRYING: [aadc02]: Wait for the operator to finish the wizard" in result.output
+    # (ansible-core 2.21 names the role in the retry line, 2.16 does not)
+    retries = [line for line in result.output.splitlines() if line.startswith("FAILED - RETRYING: [aadc02]:")]
+    assert any("Wait for the operator to finish the wizard" in line for line in retries), result.output[-3000:]
     # The read after the MSI found the service stopped (the wizard's upgrade not done yet) ...
-    assert "[WARNING]: The ADSync service on AADC02 is Stopped" in result.output
+    assert result.says("[WARNING]: The ADSync service on AADC02 is Stopped"), result.output[-3000:]
     # The MSI left the wizard open (it suspends the scheduler): the read after it says so.
-    assert "[WARNING]: The Entra Connect wizard is open on AADC02" in result.output
+    assert result.says("[WARNING]: The Entra Connect wizard is open on AADC02"), result.output[-3000:]
     # ... and the role waited for the operator instead of failing or building over the server.
     servers = result.state()["servers"]
     assert {h: (s["engine_version"], s["service_state"]) for h, s in servers.items()} == {
@@ -140,7 +142,9 @@ def test_a_service_account_candidate_is_blocked_when_the_active_server_uses_an_a
         result.output
     )
     assert result.active() == {"aadc01"}
-    assert "[WARNING]: The Entra connector of AADC02 still signs in with a service account" in result.output
+    assert result.says("[WARNING]: The Entra connector of AADC02 still signs in with a service account"), result.output[
+        -3000:
+    ]
 
 
 def test_a_localdb_near_its_limit_is_refused_before_any_change(tmp_path):
@@ -151,5 +155,7 @@ def test_a_localdb_near_its_limit_is_refused_before_any_change(tmp_path):
     result = run_playbook(inventory, "switch_roles")
     assert result.rc != 0
     assert "aadc02: the LocalDB uses 9800 MB, near its 10-GB limit" in result.output
-    assert "[WARNING]: The LocalDB of AADC01 uses 8500 MB: automatic upgrade is blocked from 8 GB" in result.output
+    assert result.says("[WARNING]: The LocalDB of AADC01 uses 8500 MB: automatic upgrade is blocked from 8 GB"), (
+        result.output[-3000:]
+    )
     assert [line for line in result.journal() if not line["helper"].startswith("lab:create")] == []

@@ -174,8 +174,9 @@ def analyse_with_report(
             object_rows=report.object_rows if report else None,
         )
         if report:
-            result["removed_stale_files"] = report.removed_stale
             result["report_files"] = report.commit(result, render_markdown(result))
+            # housekeeping of dest, not part of the analysis: in the result, not in summary.json
+            result["removed_stale_files"] = report.removed_stale
             for source, name in evidence:
                 target = os.path.join(dest, name)
                 shutil.copyfile(source, target)

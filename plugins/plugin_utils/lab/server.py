@@ -89,8 +89,13 @@ def configure(
     staging: bool,
     excluded: tuple[str, ...] | None = None,
     custom_rules: tuple[dict[str, Any], ...] | None = None,
+    first_sync: bool = True,
 ) -> None:
-    """Configure the sync engine (the lab's stand-in for the wizard) and run a first sync."""
+    """Configure the sync engine (the lab's stand-in for the wizard) and, with ``first_sync``, run a
+    first sync: a lab server that starts configured has run. The wizard's build passes False: its
+    operator unticks "Start the synchronization process when configuration completes" (the
+    collection's instructions; "for manual verification use staging on, start-sync off" [STG][CUS]),
+    so no run profile runs until someone runs one or enables the scheduler."""
     s = settings.server
     server.configured = True
     server.engine_version = server.version
@@ -128,6 +133,8 @@ def configure(
     server.sync = SyncState()
     # A configured server has run: import both sides and synchronise (never export).
     server.failing_imports = []
+    if not first_sync:
+        return
     first = len(server.runs)
     for connector in server.connector_names():
         run_step(server, world, connector, "Full Import")

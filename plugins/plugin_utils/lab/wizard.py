@@ -186,6 +186,7 @@ def operator_step(server: LabServer, settings: LabSettings, world: engine.World,
         staging=True,  # "Staging mode is intentionally enabled by default" on import
         excluded=excluded,
         custom_rules=tuple(imported_rules(policy, str(server.version))),
+        first_sync=False,
     )
     server.settings_file = str(folder / SETTINGS_FILE)
     server.wizard_open = False

@@ -120,16 +120,30 @@ class Plan:
         }
 
 
+def never_synced(state: dict[str, Any]) -> bool:
+    """A configured server whose connectors (at least one) have no run of any run profile yet."""
+    connectors = state.get("connectors") if isinstance(state, dict) else None
+    if not isinstance(connectors, list) or not connectors:
+        return False
+    return all(isinstance(c, dict) and isinstance(c.get("last_runs"), dict) and not c["last_runs"] for c in connectors)
+
+
 def servers_by_role(actual: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     """Hosts (in the given order) that are active, staging, not configured, or unknown, from server_info results.
+
+    ``unfinished`` (also under ``staging``): staging servers that never ran a run profile on any
+    connector - the wizard step of a build was done by the operator after the build stopped to wait
+    for it, so the build is to finish (its first import and sync, its scheduler turned on).
 
     ``unknown``: no server read, or the ADSync service is not running (``service_stopped``). Such a
     server is never "not configured": the playbooks build the servers that are, and building
     over a live server whose service is stopped would run the installer and the wizard on it.
     """
-    roles: dict[str, list[str]] = {"active": [], "staging": [], "not_configured": [], "unknown": []}
+    roles: dict[str, list[str]] = {"active": [], "staging": [], "not_configured": [], "unknown": [], "unfinished": []}
     for host, state in actual.items():
         role = server_role(state)
+        if role == "staging" and never_synced(state):
+            roles["unfinished"].append(host)
         bucket = (
             role
             if role in ("active", "staging")

@@ -82,6 +82,8 @@ def test_temp_files_of_a_killed_run_are_removed_by_the_next_one(tmp_path):
     result = run_controller_action(ActionModule, {"path": [str(xml)], "dest": str(dest), "fail_on_gate": False})
     assert result["removed_stale_files"] == sorted(str(p) for p in stale)
     assert not any(p.exists() for p in stale)
+    # housekeeping stays in the result: summary.json holds the analysis its schema describes
+    assert "removed_stale_files" not in json.loads((dest / "summary.json").read_text())
     assert fresh.exists() and not_ours.exists()
 
 

@@ -23,7 +23,20 @@ def test_servers_by_role_keeps_the_given_order():
         "staging": ["aadc02"],
         "not_configured": ["aadc03", "aadc04"],
         "unknown": [],
+        "unfinished": [],
     }
+
+
+def test_a_staging_server_that_never_synced_is_a_build_to_finish():
+    ran = {"contoso.com": {"Full Import": {"result": "success"}}}
+    fresh = {**STAGING, "connectors": [{"name": "contoso.com", "last_runs": {}}, {"name": "aad", "last_runs": {}}]}
+    synced = {**STAGING, "connectors": [{"name": "contoso.com", "last_runs": ran}, {"name": "aad", "last_runs": {}}]}
+    active = {**ACTIVE, "connectors": fresh["connectors"]}
+    roles = FilterModule().filters()["servers_by_role"](
+        {"aadc01": active, "aadc02": synced, "aadc03": fresh, "aadc04": STAGING}
+    )
+    assert roles["unfinished"] == ["aadc03"]
+    assert roles["staging"] == ["aadc02", "aadc03", "aadc04"] and roles["active"] == ["aadc01"]
 
 
 def test_a_server_whose_service_is_stopped_is_unknown_never_one_to_build():
