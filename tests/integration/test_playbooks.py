@@ -54,7 +54,9 @@ def test_check_mode_of_the_build_playbooks_succeeds_and_changes_nothing(lab, pla
     """Runbook step 2 on a freshly reset lab: the rehearsal runs as far as the wizard, exit 0."""
     result = run_playbook(lab, playbook, "--check")
     assert result.rc == 0, result.output[-3000:]
-    assert "cannot be read" not in result.output
+    # the settings the rehearsal exported must outlive the export (task names may say "cannot be read")
+    unread = [line for line in result.output.splitlines() if "cannot be read" in line and not line.startswith("TASK [")]
+    assert not unread, result.output[-3000:]
     assert [line for line in result.journal() if not line["helper"].startswith("lab:create")] == [], result.output[
         -3000:
     ]
