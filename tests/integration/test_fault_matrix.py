@@ -9,9 +9,8 @@ promoted and then stopped answering before its export was confirmed ends as the 
 with a failed play: nothing can be checked on it, and promoting the former server back could make
 two active servers.)
 CI runs the effects `error` and `unreachable`; ENTRA_CONNECT_FULL_MATRIX=1 (make test-full) adds
-`no_effect` and `busy`, and every write of the switch's record. Without it, a record helper is
-faulted at its first call per host only: that write takes the lease and can refuse the run; the
-later ones (the step updates) go through the same task, whose failure the switch ignores on purpose.
+`no_effect` and `busy`, and every call of every step. Without it, calls that go through the same
+task on the same path as a faulted one are left out (make_test_steps says which and why).
 
 ENTRA_CONNECT_MATRIX_SHARE=i/n runs the i-th of n complementary shares of the cases: step k with
 effect e is in share (k + e) mod n. `make test` gives each ansible-core leg one share of two
@@ -42,6 +41,7 @@ def matrix_share(text: str) -> tuple[int, int]:
 SHARE = matrix_share(os.environ.get("ENTRA_CONNECT_MATRIX_SHARE", ""))
 EFFECTS = ["error", "unreachable"] + (["no_effect", "busy"] if FULL else [])
 RECORD_HELPERS = ("Set-EntraConnectRecord", "Remove-EntraConnectRecord")
+RUN_PROFILE_HELPER = "Invoke-EntraConnectRunProfile"
 SCENARIOS = {
     # playbook: (inventory source, declared roles or None, declared active, pre-run active)
     "switch_roles": ("lab", {"aadc01": "staging", "aadc02": "active"}, "aadc02", "aadc01"),
@@ -77,7 +77,35 @@ def recorded_steps(tmp_path_factory, playbook):
     clean = run_playbook(inventory, playbook)
     assert clean.rc == 0, clean.output[-3000:]
     steps = mutating_steps(clean)
-    return steps if FULL else [s for s in steps if s[1] not in RECORD_HELPERS or s[2] == 1]
+    return steps if FULL else make_test_steps(steps)
+
+
+def make_test_steps(steps: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """The steps make test faults (ENTRA_CONNECT_FULL_MATRIX faults them all).
+
+    Only calls that go through the same task on the same path are left out:
+    - a record write after the first one per host (the step updates, whose failure the switch
+      ignores on purpose; the first takes the lease and can refuse the run);
+    - the record's removal on every host but the first (one task on every host at the end of a
+      done switch, its failure ignored: a record left behind expires with its lease);
+    - the run profiles between the first and the last of one host (one sync_cycle task runs them
+      in turn: a failure at the first leaves nothing run, at the last everything but it).
+    """
+    last_run = {}
+    for host, helper, call in steps:
+        if helper == RUN_PROFILE_HELPER:
+            last_run[host] = max(call, last_run.get(host, 0))
+    removing = sorted(host for host, helper, _call in steps if helper == "Remove-EntraConnectRecord")
+    kept = []
+    for host, helper, call in steps:
+        if helper in RECORD_HELPERS and call != 1:
+            continue
+        if helper == "Remove-EntraConnectRecord" and host != removing[0]:
+            continue
+        if helper == RUN_PROFILE_HELPER and call not in (1, last_run[host]):
+            continue
+        kept.append((host, helper, call))
+    return kept
 
 
 @pytest.mark.parametrize("playbook", sorted(SCENARIOS))
