@@ -25,10 +25,13 @@ def test_the_bad_promotion_is_stopped_by_the_gates(tmp_path):
     assert reset(inventory).rc == 0
     result = run_playbook(inventory, "switch_roles")
     assert result.rc != 0
-    assert (
-        "aadc02 is blocked: configuration: 1 configuration difference(s) of category connector.partitions"
-        in result.output
-    )
+    # the OU the candidate leaves out of scope explains its pending deletes: said first, and once
+    fatal = [line for line in result.output.splitlines() if line.startswith("fatal: ")]
+    blocked = [line for line in fatal if "aadc02 is blocked: the 17 pending delete(s)" in line]
+    assert len(blocked) == 1, result.output[-3000:]
+    assert "come from the candidate's narrower scope (contoso.com / partition DC=contoso,DC=com" in blocked[0]
+    assert "configuration: 1 configuration difference(s) of category connector.partitions" in blocked[0]
+    assert blocked[0].count("Report: ") == 1
     assert result.active() == {"aadc01"}
     report = next((inventory / ".reports").glob("*/verify/aadc02/report.md")).read_text()
     assert report.startswith("# BLOCKED: aadc02")

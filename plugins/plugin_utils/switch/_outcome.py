@@ -273,6 +273,8 @@ def switch_failure(
     where = f"step '{step}'" if step else "a step"
     if (verdict or {}).get("verdict") == "blocked":
         event = f"{plan.get('candidate')} was blocked by the gates; nothing was changed on the active server"
+        # the verification's own failure above says why, with its report: not a second time
+        error = f"{event} (why: the verification's message above)"
     elif error:
         event = f"{where} failed: {error}"
     elif lost:

@@ -76,6 +76,10 @@ def verdict(
     health = health_gates(host, info, now, model.max_sync_age_hours, table)
     reasons.extend(health["reasons"])
     reasons.extend(credential_reasons(host, info, reference))
+    explained = scope_explanation(config, pending)
+    if explained:
+        # what explains the deletes comes first: the one thing to fix
+        reasons.insert(0, explained)
     return {
         "schema_version": SCHEMA_VERSION,
         "host": host,
@@ -95,6 +99,42 @@ def verdict(
         "health_gates": health["gates"],
         "support": health["support"],
     }
+
+
+def narrower_scope(config: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The configuration differences that leave the candidate less in scope than the active server:
+    a partition selected on the active server only, an OU excluded on the candidate only, an OU
+    included on the active server only."""
+    narrower = []
+    for difference in (config or {}).get("differences") or []:
+        if not isinstance(difference, dict) or difference.get("category") != "connector.partitions":
+            continue
+        field, reference, candidate = difference.get("field"), difference.get("reference"), difference.get("candidate")
+        if field == "selected":
+            narrows = reference is True and candidate is False
+        elif field in ("exclusions", "inclusions") and isinstance(reference, list) and isinstance(candidate, list):
+            wider, narrower_side = (candidate, reference) if field == "exclusions" else (reference, candidate)
+            narrows = bool(set(wider) - set(narrower_side))
+        else:
+            narrows = False
+        if narrows:
+            narrower.append(difference)
+    return narrower
+
+
+def scope_explanation(config: dict[str, Any] | None, pending: dict[str, Any] | None) -> str | None:
+    """The first reason of a verdict whose pending deletes a narrower scope explains (an OU left out)."""
+    operations = ((pending or {}).get("summary") or {}).get("operations") or {}
+    deletes = operations.get("delete") or 0
+    narrower = narrower_scope(config)
+    if not deletes or not narrower:
+        return None
+    what = "; ".join(f"{d.get('object')}: {d.get('explanation')}" for d in narrower)
+    return (
+        f"the {deletes} pending delete(s) come from the candidate's narrower scope ({what}): objects a server "
+        "leaves out of scope are deleted from Microsoft Entra ID when it exports. Make the candidate's domain "
+        "and OU filtering (the wizard's Domain and OU filtering page) match the active server's and verify again"
+    )
 
 
 def connectors_checked(pending: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -151,7 +151,11 @@ def test_a_failure_names_the_gates_or_the_failed_step():
         p, {"failed": True, "msg": "aadc02 is blocked: 5 deletes."}, {"verdict": "blocked"}, "Stop"
     )
     assert blocked["event"] == "aadc02 was blocked by the gates; nothing was changed on the active server"
-    assert blocked["message"] == "aadc02 is blocked: 5 deletes"
+    # the verification's failure said why; the switch's last line does not repeat it
+    assert blocked["message"] == (
+        "aadc02 was blocked by the gates; nothing was changed on the active server "
+        "(why: the verification's message above)"
+    )
     other = switch_failure(p, {"failed": True, "msg": "boom"}, None, "Demote the active server")
     assert other == {"event": "step 'Demote the active server' failed: boom", "message": "boom"}
     assert switch_failure(p, None)["message"] == "The switch stopped at a step"

@@ -175,3 +175,51 @@ def test_a_service_account_candidate_may_replace_a_service_account_active_server
     active = {**info(staging=False), "computer_name": "AADC01", "entra_credential_type": "ServiceAccount"}
     mine = {**info(), "entra_credential_type": "ServiceAccount"}
     assert verdict("aadc02", mine, active, PASSED, PASSED, now=NOW)["verdict"] == "ready"
+
+
+def partition_difference(field, reference, candidate):
+    return {
+        "category": "connector.partitions",
+        "object": "contoso.com / partition DC=contoso,DC=com",
+        "field": field,
+        "reference": reference,
+        "candidate": candidate,
+        "explanation": f"OU {field} differ",
+    }
+
+
+OU = "OU=Sales,OU=CORP,DC=contoso,DC=com"
+DOMAIN = "DC=contoso,DC=com"
+
+
+@pytest.mark.parametrize(
+    ("difference", "explains"),
+    [
+        (partition_difference("exclusions", [DOMAIN], [DOMAIN, OU]), True),  # an OU excluded on the candidate
+        (partition_difference("exclusions", [DOMAIN, OU], [DOMAIN]), False),  # the candidate sees more: adds
+        (partition_difference("inclusions", [DOMAIN, OU], [DOMAIN]), True),  # an OU included on the active only
+        (partition_difference("selected", True, False), True),  # a partition selected on the active only
+        (partition_difference("selected", False, True), False),
+    ],
+)
+def test_pending_deletes_a_narrower_scope_explains_come_first(difference, explains):
+    config = {
+        "differences": [difference],
+        "gate": {"passed": False, "violations": [{"message": "1 difference of category connector.partitions"}]},
+    }
+    pending = {
+        "gate": {"passed": False, "violations": [{"message": "Gate max_deletes failed: 17 > limit 0"}]},
+        "summary": {"operations": {"delete": 17}},
+    }
+    result = verdict("aadc02", info(), {**info(staging=False)}, config, pending, now=NOW)
+    first = result["reasons"][0]
+    if explains:
+        assert first.startswith("the 17 pending delete(s) come from the candidate's narrower scope")
+        assert "contoso.com / partition DC=contoso,DC=com: OU" in first
+        assert len(result["reasons"]) == 3
+    else:
+        assert first == "configuration: 1 difference of category connector.partitions"
+    no_deletes = {**pending, "summary": {"operations": {"delete": 0}}}
+    assert not verdict("aadc02", info(), {**info(staging=False)}, config, no_deletes, now=NOW)["reasons"][0].startswith(
+        "the "
+    )
