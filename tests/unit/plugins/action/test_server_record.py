@@ -6,7 +6,8 @@ from ec_harness import ACTIVE, run_action
 
 from ansible_collections.hybrid_identity.entra_connect.plugins.action.server_record import ActionModule as Record
 
-PAST, FUTURE = "2026-01-01T00:00:00Z", "2099-01-01T00:00:00Z"
+PAST = "2026-01-01T00:00:00Z"
+FUTURE = "2099-01-01T00:00:00Z"
 
 
 def lease(run_id, expires=FUTURE, step="started"):
