@@ -5,7 +5,8 @@
 Pure Python. Application-based authentication (authenticate-application-id.md, 2025-07-24): the
 default for the Entra connector since 2.5.3.0, with a certificate the server rotates itself - and
 "If the scheduler is suspended, autorotation can't happen." A candidate that takes over from an
-active server using it must use it too, and must be able to rotate its certificate.
+active server using it must use it too, and must be able to rotate its certificate (the health
+gates block a suspended scheduler, and say that the certificate cannot rotate then).
 """
 
 from __future__ import annotations
@@ -32,9 +33,5 @@ def credential_reasons(host: str, info: dict[str, Any], reference: dict[str, Any
             f"{host}'s Entra connector signs in with {what}, while the active server uses application-based "
             f"authentication; {ONBOARD}"
         )
-    elif (info.get("scheduler") or {}).get("scheduler_suspended"):
-        reasons.append(
-            f"{host}'s scheduler is suspended, so its application-based authentication certificate cannot rotate; "
-            "close an open wizard or let the upgrade finish (the product resumes it), then verify again"
-        )
+    # A suspended scheduler (no certificate rotation either) is the health gate's reason (_health.py).
     return reasons

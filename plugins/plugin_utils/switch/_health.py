@@ -118,7 +118,8 @@ def scheduler_gate(host: str, info: dict[str, Any]) -> HealthGate:
     if scheduler.get("scheduler_suspended"):
         problems.append(
             f"{host}'s scheduler is suspended (SchedulerSuspended: set by Connect during an upgrade or while the "
-            "wizard is open): close the wizard or let the upgrade finish, then verify again"
+            "wizard is open; no sync runs and an application-based authentication certificate cannot rotate): "
+            "close the wizard or let the upgrade finish, then verify again"
         )
     actual = f"enabled={scheduler.get('sync_cycle_enabled')}, suspended={scheduler.get('scheduler_suspended')}"
     if problems:

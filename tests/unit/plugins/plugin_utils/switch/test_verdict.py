@@ -158,17 +158,19 @@ def test_with_no_reference_at_all_only_the_operators_acceptance_lifts_the_refere
     [
         ("ServiceAccount", False, "AADC02's Entra connector signs in with a service account, while the active server"),
         (None, False, "signs in with an unknown sign-in"),
-        ("Application", True, "scheduler is suspended, so its application-based authentication certificate cannot"),
+        ("Application", True, "an application-based authentication certificate cannot rotate"),
     ],
     ids=["service-account", "unread", "suspended"],
 )
 def test_a_candidate_must_sign_in_like_an_application_based_active_server(candidate, suspended, reason):
     active = {**info(staging=False), "computer_name": "AADC01", "entra_credential_type": "Application"}
-    mine = {**info(), "entra_credential_type": candidate, "scheduler": {"scheduler_suspended": suspended}}
+    mine = {**info(), "entra_credential_type": candidate, "scheduler": {**SCHEDULER, "scheduler_suspended": suspended}}
     result = verdict("AADC02", mine, active, PASSED, PASSED, now=NOW)
     assert result["verdict"] == "blocked"
     assert any(reason in r for r in result["reasons"]), result["reasons"]
     assert any("application" in r for r in result["reasons"])
+    # the suspended scheduler is said once (the health gate), not again by the sign-in check
+    assert len([r for r in result["reasons"] if "cannot rotate" in r]) == (1 if suspended else 0), result["reasons"]
 
 
 def test_a_service_account_candidate_may_replace_a_service_account_active_server():
