@@ -46,7 +46,7 @@ def install_loader() -> None:
 def worker_seconds(workers: int) -> float:
     """Mean wall time of `workers` forked children each importing WORKER_IMPORTS."""
     total = 0.0
-    for _ in range(workers):
+    for worker in range(workers):  # noqa: B007 (each pass forks one)
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:

@@ -102,7 +102,8 @@ def main() -> int:
     install_shim()
     copy_tree()
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
-    command = [str(BIN / "ansible-test"), "sanity", "--python", python, "--color", "no"]
+    # Arguments are passed on to ansible-test sanity (for example --test pylint).
+    command = [str(BIN / "ansible-test"), "sanity", "--python", python, "--color", "no", *sys.argv[1:]]
     for test, why in UNAVAILABLE.items():
         print(f"run_sanity: skipping {test}: {why}")
         command += ["--skip-test", test]

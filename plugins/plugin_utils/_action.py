@@ -32,7 +32,7 @@ from ansible.plugins.action import ActionBase
 # so what this module imports is compiled once per playbook run and inherited by every worker: both
 # backends and the decisions the filter plugins call. Imported lazily, the lab alone was a third of
 # the CPU time of a lab playbook run (py-spy of swing_migration; see benchmarks/worker_imports_bench.py).
-from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import (  # noqa: F401
+from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils import (
     backup,
     build,
     report,
@@ -47,6 +47,8 @@ from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.lab.
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._facade import Server
 from ansible_collections.hybrid_identity.entra_connect.plugins.plugin_utils.server._windows import WindowsBackend
 
+#: The packages imported above for the workers to inherit (see the comment at the imports).
+PRELOADED = (backup, build, report, switch, syncrules)
 BACKEND_VAR = "entra_connect_backend"
 LAB_DIR_VAR = "entra_connect_lab_dir"
 LAB_VARS = (

@@ -118,8 +118,8 @@ def test_every_job_template_runs_from_a_clone_with_its_survey_and_publishes_the_
         tmp = tmp_path / Path(playbook).stem
         tmp.mkdir()
         inventory = lab_inventory(tmp, project, playbook)
-        rc, _, output = run_template(tmp, project, inventory, "playbooks/lab_reset.yml")
-        assert rc == 0, output[-3000:]
+        rc, reset_artifacts, output = run_template(tmp, project, inventory, "playbooks/lab_reset.yml")
+        assert rc == 0, (reset_artifacts, output[-3000:])
         rc, artifacts, output = run_template(tmp, project, inventory, playbook)
         assert rc == 0, f"{playbook}:\n{output[-3000:]}"
         run = Run(rc, output, inventory)

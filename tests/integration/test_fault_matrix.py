@@ -32,8 +32,8 @@ def matrix_share(text: str) -> tuple[int, int]:
     """(i, n) from ENTRA_CONNECT_MATRIX_SHARE ("i/n", 0 <= i < n); (0, 1), the whole matrix, when unset."""
     if not text:
         return 0, 1
-    index, _, count = text.partition("/")
-    if not (index.isdigit() and count.isdigit() and 0 <= int(index) < int(count)):
+    index, slash, count = text.partition("/")
+    if not (slash and index.isdigit() and count.isdigit() and 0 <= int(index) < int(count)):
         raise pytest.UsageError(f"ENTRA_CONNECT_MATRIX_SHARE must be i/n with 0 <= i < n, got {text!r}")
     return int(index), int(count)
 
