@@ -22,7 +22,8 @@ def scenarios() -> list[str]:
 
 
 def main() -> int:
-    names = scenarios()
+    # `tools/run_molecule.py NAME ...` runs those scenarios only.
+    names = [n for n in scenarios() if n in sys.argv[1:]] if sys.argv[1:] else scenarios()
     if not names:
         print("run_molecule: no molecule scenarios yet")
         return 0
