@@ -77,7 +77,29 @@ def recorded_steps(tmp_path_factory, playbook):
     clean = run_playbook(inventory, playbook)
     assert clean.rc == 0, clean.output[-3000:]
     steps = mutating_steps(clean)
-    return steps if FULL else make_test_steps(steps)
+    if FULL:
+        return steps
+    if playbook == "swing_migration":
+        steps = swing_steps_of_its_own(steps)
+    return make_test_steps(steps)
+
+
+#: The servers a swing migration switches between (the former active server and the new one), as
+#: the switch_roles scenario switches between aadc01 and aadc02; aadc02 stays staging in the swing.
+SWING_SWITCHES = ("aadc01", "aadc03")
+BUILD_HELPERS = ("Invoke-EntraConnectRunProfile", "Set-EntraConnectScheduler")
+
+
+def swing_steps_of_its_own(steps: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """swing_migration's steps that the switch_roles scenario does not already fault in make test.
+
+    The switch of a swing migration is the switch role that switch_roles runs: its writes on the
+    former and the new active server (demote, promote, the cycle, the records) are the same steps
+    at the same places, faulted in that scenario. What only a swing migration has is faulted here:
+    the build of the new server (its run profiles and scheduler), and every write on the server
+    that stays staging (a third server, which switch_roles does not have).
+    """
+    return [s for s in steps if s[0] not in SWING_SWITCHES or s[1] in BUILD_HELPERS]
 
 
 def make_test_steps(steps: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
