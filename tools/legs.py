@@ -55,15 +55,14 @@ LEGS = {"core216": lambda: "python3.11", "core221": lambda: _newest_pyenv("3.13"
 #: balanced so that make test keeps within its time budget. A leg that cannot run hands its
 #: files to the first leg that does (nothing is dropped because a Python is missing).
 ONE_LEG = {
-    "core221": ("test_admin_paths.py", "test_documented_examples.py", "test_sync_rules_playbook.py"),
-    # AWX and AAP 2.5/2.6 run jobs with ansible-runner on ansible-core 2.16.
-    "core216": (
-        "test_awx_project.py",
-        "test_interruptions.py",
-        "test_lifecycle_gates.py",
-        "test_playbook_paths.py",
+    "core221": (
+        "test_admin_paths.py",
+        "test_documented_examples.py",
         "test_real_server_behaviours.py",
+        "test_sync_rules_playbook.py",
     ),
+    # AWX and AAP 2.5/2.6 run jobs with ansible-runner on ansible-core 2.16.
+    "core216": ("test_awx_project.py", "test_interruptions.py", "test_lifecycle_gates.py", "test_playbook_paths.py"),
 }
 CHECKS = {
     "integration": lambda leg: [
