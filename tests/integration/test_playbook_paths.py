@@ -13,13 +13,6 @@ import pytest
 from lab_runs import make_inventory, never_two_active, reset, run_playbook, validate_summaries
 
 
-@pytest.fixture
-def lab(tmp_path):
-    inventory = make_inventory(tmp_path)
-    assert reset(inventory).rc == 0
-    return inventory
-
-
 def test_the_bad_promotion_is_stopped_by_the_gates(tmp_path):
     inventory = make_inventory(tmp_path, source="lab-bad-promotion")
     assert reset(inventory).rc == 0

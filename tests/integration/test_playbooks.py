@@ -8,13 +8,6 @@ import pytest
 from lab_runs import deprecations, make_inventory, never_two_active, reset, run_playbook, validate_summaries
 
 
-@pytest.fixture
-def lab(tmp_path):
-    inventory = make_inventory(tmp_path)
-    assert reset(inventory).rc == 0
-    return inventory
-
-
 def test_swing_migration_tells_the_story_and_a_rerun_changes_nothing(lab):
     first = run_playbook(lab, "swing_migration")
     assert first.rc == 0, first.output[-3000:]
